@@ -1,0 +1,45 @@
+# regiolens — two commands do everything: `make demo` and `make test`.
+# Each sets up what it needs (idempotently) and then runs.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+RUN := $(VENV)/bin
+SHARED ?= ../shared
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo test lint typecheck unit setup bench clean
+
+setup: $(VENV)/.synced
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+demo: setup
+	$(RUN)/python -m regiolens.demo --shared "$(SHARED)"
+
+lint: setup
+	$(RUN)/ruff check src tests benchmarks
+	$(RUN)/ruff format --check src tests benchmarks
+
+typecheck: setup
+	$(RUN)/mypy
+
+unit: setup
+	$(RUN)/pytest -n 2 --dist loadfile -q
+
+test: lint typecheck unit
+
+bench: setup
+	$(RUN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
