@@ -24,7 +24,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	touch $@
 
 demo: setup
-	$(RUN)/python -m regiolens.demo --shared "$(SHARED)"
+	REGIOLENS_WAREHOUSE=$${REGIOLENS_WAREHOUSE:-var/warehouse.duckdb} $(RUN)/python -m regiolens.demo --shared "$(SHARED)"
 
 lint: setup
 	$(RUN)/ruff check src tests benchmarks

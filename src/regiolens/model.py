@@ -26,6 +26,7 @@ class Flag(StrEnum):
     PROVISIONAL = "provisional"  # preliminary figure (GENESIS "p", Eurostat "p")
     UNAVAILABLE = "unavailable"  # not available or not meaningful (GENESIS "...", "/", "x"; Eurostat ":")
     PARTIAL = "partial"  # aggregate of members some of which are suppressed: a lower bound
+    MISSING = "missing"  # panels only: no observation for this cell at all
 
 
 class RegionLevel(StrEnum):
@@ -102,6 +103,7 @@ class ParsedSource:
     geometries: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["region_level", "region_code", "geojson"])
     )
+    path: str | None = None  # where the file was read from, for error messages (set by read_source)
 
 
 def empty_observations() -> pd.DataFrame:

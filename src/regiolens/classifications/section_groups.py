@@ -51,7 +51,8 @@ GROUPS: tuple[SectionGroup, ...] = (
     SectionGroup(
         "O-Q",
         "G-U",
-        "Öffentliche Verwaltung, Verteidigung, Sozialversicherung, Erziehung und Unterricht, Gesundheits- und Sozialwesen",
+        "Öffentliche Verwaltung, Verteidigung, Sozialversicherung, Erziehung und Unterricht, "
+        "Gesundheits- und Sozialwesen",
         "Public administration, defence, education, human health and social work",
         "OPQ",
     ),

@@ -67,4 +67,6 @@ def read_source(path: str | Path, source: str | None = None, **options: Any) -> 
             reader = readers()[source]
         except KeyError:
             raise InputError(p, None, None, f"unknown source {source!r}; known: {', '.join(readers())}") from None
-    return reader.read(p, **options)
+    parsed: ParsedSource = reader.read(p, **options)
+    parsed.path = str(p)
+    return parsed

@@ -25,5 +25,8 @@ def read_text(path: Path, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
-            path, line, None, f"cannot be decoded as {encoding} (byte {data[exc.start]:#04x}); wrong encoding?"
+            path,
+            line,
+            None,
+            f"cannot be decoded as {encoding} (byte {data[exc.start]:#04x}); wrong encoding?",
         ) from None

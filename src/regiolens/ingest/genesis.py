@@ -116,7 +116,7 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
     if any("\x00" in line for line in lines[:5]):
         raise InputError(path, 1, None, f"contains NUL bytes: not {encoding} text (UTF-16?)")
 
-    table = year = vintage = None
+    table = year = None
     header_rows: list[list[str]] = []
     first_data = None
     for i, line in enumerate(lines):
@@ -149,23 +149,17 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
         if suffix is None:
             suffix = "_" + "_".join(re.sub(r"\W+", "", k).lower() for k in key)
         value_columns.append(base + suffix)
-    labels = ["/".join(header_rows[r][col] for r in range(1, len(header_rows), 2)) for col in range(value_start, len(header_rows[0]))]
+    labels = [
+        "/".join(header_rows[r][col] for r in range(1, len(header_rows), 2))
+        for col in range(value_start, len(header_rows[0]))
+    ]
     n_fields = value_start + len(value_columns)
 
     footer = next((i for i in range(first_data, len(lines)) if lines[i].startswith(_FOOTER)), None)
-    if footer is None:
-        raise InputError(path, len(lines), None, "file ends before the table footer ('__________'): truncated?")
-    tail = "\n".join(lines[footer:])
-    for line in lines[footer:]:
-        if m := _VINTAGE.match(line):
-            vintage = m.group(1)
-    classification = WZ2025_SECTION_GROUPS if ("WZ 2025" in tail or year >= 2025) else WZ2008_SECTION_GROUPS
-    attribution = _attribution(tail)
-
     records: list[tuple[str, str, str, int, str, float | None, str, int]] = []
     names: dict[str, str] = {}
     present: set[str] = set()
-    for i in range(first_data, footer):
+    for i in range(first_data, len(lines) if footer is None else footer):
         lineno = i + 1
         line = lines[i]
         if not line.strip():
@@ -194,6 +188,12 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
                 present.add(code)
             records.append((code, level.value, industry, year, measure, value, flag.value, lineno))
 
+    if footer is None:
+        raise InputError(path, len(lines), None, "file ends before the table footer ('__________'): truncated?")
+    tail = "\n".join(lines[footer:])
+    vintage = next((m.group(1) for line in lines[footer:] if (m := _VINTAGE.match(line))), None)
+    classification = WZ2025_SECTION_GROUPS if ("WZ 2025" in tail or year >= 2025) else WZ2008_SECTION_GROUPS
+
     frame = pd.DataFrame.from_records(
         records,
         columns=["region_code", "region_level", "industry_code", "year", "measure", "value", "flag", "line"],
@@ -211,12 +211,20 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
         [
             (lvl.value, code, name, None, None, _kind(name, lvl))
             for code, name in names.items()
-            if (lvl := region_level(code)) is not None
+            if code in present and (lvl := region_level(code)) is not None
         ]
-        + [(RegionLevel.DE_KREIS.value, k, names[land], land, None, "Kreisfreie Stadt") for land, k in _CITY_STATES.items() if land in names],
+        + [
+            (RegionLevel.DE_KREIS.value, k, names[land], land, None, "Kreisfreie Stadt")
+            for land, k in _CITY_STATES.items()
+            if land in names
+        ],
         columns=list(REGION_COLUMNS),
     )
-    notes = [f"{len(absent)} region codes without any value dropped (obsolete in {year}): {', '.join(absent)}"] if absent else []
+    notes = (
+        [f"{len(absent)} region codes without any value dropped (obsolete in {year}): {', '.join(absent)}"]
+        if absent
+        else []
+    )
     info = SourceInfo(
         dataset_key=f"genesis:{table}:{stichtag}",
         file_name=path.name,
@@ -224,7 +232,7 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
         format="genesis",
         publisher=PUBLISHER,
         licence=LICENCE,
-        attribution=attribution,
+        attribution=_attribution(tail),
         vintage=vintage,
         notes=tuple(notes),
     )

@@ -1,0 +1,1 @@
+"""Analyses that compose warehouse panels and metrics into typed results for CLI, web and reports."""

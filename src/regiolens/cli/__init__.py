@@ -1,0 +1,23 @@
+"""The ``regiolens`` command: one sub-command group per area."""
+
+from __future__ import annotations
+
+import typer
+
+from regiolens import __version__
+from regiolens.cli import data, regions
+
+app = typer.Typer(
+    name="regiolens",
+    help="Cluster analytics and benchmarking for regional economic development.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(data.app, name="data")
+app.add_typer(regions.app, name="regions")
+
+
+@app.command()
+def version() -> None:
+    """Print the regiolens version."""
+    typer.echo(__version__)

@@ -1,0 +1,87 @@
+"""``make demo``: load the official German employment data and show Emscher-Lippe beside Region Hannover.
+
+Run as ``python -m regiolens.demo --shared ../shared``. Uses the files in ``<shared>/data`` when they
+are there; otherwise it says how to pull them from the official source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from regiolens.analysis.structure import structure
+from regiolens.config import warehouse_path
+from regiolens.i18n import format_number, format_share
+from regiolens.regions.resolve import resolve_region
+from regiolens.warehouse.store import Warehouse
+
+GERMAN_EMPLOYMENT = "data/de/regionalstatistik_13111-07-05-4"
+GERMAN_REGISTRY = "data/de/geo_bkg_vg5000_2021/kreise_ags_nuts3.csv"
+console = Console()
+
+
+def german_files(shared: Path) -> list[Path]:
+    """The official German files the demo imports: the Kreis registry and six years of employment."""
+    employment = sorted((shared / GERMAN_EMPLOYMENT).glob("13111-07-05-4_*.csv"))
+    registry = shared / GERMAN_REGISTRY
+    return ([registry] if registry.exists() and False else []) + employment
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=Path("../shared"), help="folder with data/ (official files)")
+    parser.add_argument("--warehouse", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    files = german_files(args.shared)
+    if not any(f.name.startswith("13111") for f in files):
+        console.print(
+            f"[red]No official data under {args.shared / GERMAN_EMPLOYMENT}.[/]\n"
+            "Pull table 13111-07-05-4 from the Regionalstatistik (needs a free GENESIS account):\n"
+            "  export REGIOLENS_GENESIS_USER=… REGIOLENS_GENESIS_PASSWORD=…\n"
+            "  regiolens data pull genesis 13111-07-05-4 --years 2015-2020\n"
+            "or run `make demo SHARED=/path/to/shared`."
+        )
+        return 1
+    path = warehouse_path(args.warehouse)
+    console.rule("[bold]regiolens demo")
+    with Warehouse.open(path) as wh:
+        results = wh.import_files(files)
+        for r in results:
+            console.print(f"  {r.status:<9} {r.file_name}  ({format_number(r.observations)} rows)")
+        console.print(f"Warehouse: {path}\n")
+        selections = [resolve_region("emscher-lippe"), resolve_region("region-hannover")]
+        s = structure(wh, selections)
+    table = Table(
+        title=f"Sozialversicherungspflichtig Beschäftigte am Arbeitsort, 30.06.{s.year}",
+        caption=(
+            "Anteile an der Summe der überschneidungsfreien Wirtschaftsabschnittsgruppen (WZ 2008); "
+            "Emscher-Lippe = Kreis Recklinghausen + Bottrop + Gelsenkirchen.\n" + "\n".join(s.attribution)
+        ),
+        caption_justify="left",
+    )
+    table.add_column("WZ 2008")
+    table.add_column("Wirtschaftsabschnitte")
+    for ref in [*s.regions, s.reference]:
+        label = {"emscher-lippe": "Emscher-Lippe", "region-hannover": "Region Hannover"}.get(ref, ref)
+        table.add_column(f"{label}\nBeschäftigte", justify="right")
+        table.add_column("Anteil", justify="right")
+    for row in s.rows:
+        cells = []
+        for ref in [*s.regions, s.reference]:
+            c = row.cells[ref]
+            cells += [
+                "." if c.employment is None else format_number(c.employment),
+                "" if c.share is None else format_share(c.share),
+            ]
+        table.add_row(row.industry_code, row.label_de[:48], *cells)
+    console.print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Number and date formats of the user's language: German first (decimal comma, thousands dot)."""
+
+from __future__ import annotations
+
+import os
+
+from babel.numbers import format_decimal, format_percent
+
+DEFAULT_LOCALE = "de_DE"
+
+
+def current_locale() -> str:
+    """The locale for output: ``REGIOLENS_LANG`` (``de`` or ``en``) or German."""
+    lang = os.environ.get("REGIOLENS_LANG", "de").lower()
+    return "en_GB" if lang.startswith("en") else DEFAULT_LOCALE
+
+
+def format_number(value: float | int, digits: int | None = None, locale: str | None = None) -> str:
+    """Format a number for people: ``32.870.228`` and ``1,25`` in German, ``32,870,228`` in English.
+
+    Integers (and floats without fraction when ``digits`` is None) get no decimals; other floats two
+    significant decimals unless ``digits`` says otherwise.
+    """
+    loc = locale or current_locale()
+    if digits is None:
+        if isinstance(value, int) or float(value).is_integer():
+            return format_decimal(value, format="#,##0", locale=loc)
+        digits = 2
+    pattern = "#,##0." + "0" * digits if digits > 0 else "#,##0"
+    return format_decimal(value, format=pattern, locale=loc)
+
+
+def format_share(value: float, digits: int = 1, locale: str | None = None) -> str:
+    """Format a share (0.123) as a percentage: ``12,3 %`` in German."""
+    return format_percent(value, format="#,##0." + "0" * digits + " %", locale=locale or current_locale())

@@ -1,0 +1,1 @@
+"""Regions: code forms and resolution, the dated code history, named groups, geometry."""

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from regiolens.errors import InputError, UnknownRegionError
+from regiolens.model import RegionLevel
+from regiolens.regions.codes import is_valid_code, parse_region_ref
+from regiolens.regions.groups import BUILTIN_GROUPS, define_group, load_groups
+from regiolens.regions.history import code_map, successor
+from regiolens.regions.resolve import resolve_region
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("05562", (RegionLevel.DE_KREIS, "05562")),
+        ("05", (RegionLevel.DE_LAND, "05")),
+        ("055", (RegionLevel.DE_REGBEZ, "055")),
+        ("03241001", (RegionLevel.DE_GEMEINDE, "03241001")),
+        ("DG", (RegionLevel.DE_BUND, "DG")),
+        ("Deutschland", (RegionLevel.DE_BUND, "DG")),
+        ("nuts:DEA36", (RegionLevel.NUTS3, "DEA36")),
+        ("nuts:de", (RegionLevel.NUTS0, "DE")),
+        ("us:26163", (RegionLevel.US_COUNTY, "26163")),
+        ("fips:26", (RegionLevel.US_STATE, "26")),
+        ("17001", None),  # Land 17 does not exist
+        ("0556", None),
+        ("xyz:1", None),
+    ],
+)
+def test_parse_region_ref(text: str, expected: object) -> None:
+    assert parse_region_ref(text) == expected
+
+
+def test_ags_and_fips_do_not_collide() -> None:
+    assert parse_region_ref("01001") == (RegionLevel.DE_KREIS, "01001")
+    assert parse_region_ref("us:01001") == (RegionLevel.US_COUNTY, "01001")
+    assert is_valid_code("us:county", "56045") and not is_valid_code("de:kreis", "56045")
+
+
+def test_history_follows_dates_and_chains() -> None:
+    assert successor("de:kreis", "03156", date(2016, 10, 31)) == "03156"
+    assert successor("de:kreis", "03156", date(2016, 11, 1)) == "03159"
+    assert successor("de:kreis", "05562", date(2030, 1, 1)) == "05562"
+    assert ("de:kreis", "16056", "16063") not in code_map(date(2020, 12, 31))
+    assert ("de:kreis", "16056", "16063") in code_map(date(2021, 12, 31))
+
+
+def test_builtin_groups() -> None:
+    assert BUILTIN_GROUPS["emscher-lippe"].members == ("05562", "05512", "05513")
+    assert BUILTIN_GROUPS["region-hannover"].members == ("03241",)
+
+
+def test_define_and_load_user_group(tmp_path: Path) -> None:
+    file = tmp_path / "groups.toml"
+    define_group("ruhr-nord", ["05513", "05512", "05513"], label="Ruhr Nord", path=file)
+    define_group("kern", ["03241"], path=file)
+    groups = load_groups(file)
+    assert groups["ruhr-nord"].members == ("05513", "05512")
+    assert groups["ruhr-nord"].label == "Ruhr Nord"
+    assert "kern" in groups and "emscher-lippe" in groups
+    assert resolve_region("ruhr-nord", file).group == groups["ruhr-nord"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "field"),
+    [
+        ('[groups.x1]\nmembers = ["0556"]\n', "groups.x1.members"),
+        ("[groups.x1]\nmembers = []\n", "groups.x1.members"),
+        ('[groups.x1]\nlevel = "planet"\nmembers = ["05562"]\n', "groups.x1.level"),
+        ('[groups.emscher-lippe]\nmembers = ["05562"]\n', "groups.emscher-lippe"),
+    ],
+)
+def test_bad_group_file_names_field(tmp_path: Path, toml: str, field: str) -> None:
+    file = tmp_path / "groups.toml"
+    file.write_text(toml, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_groups(file)
+    assert exc.value.field == field and exc.value.path == str(file)
+
+
+def test_broken_toml_names_line(tmp_path: Path) -> None:
+    file = tmp_path / "groups.toml"
+    file.write_text('[groups.a]\nmembers = ["05562"\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_groups(file)
+    assert exc.value.line is not None
+
+
+def test_unknown_reference() -> None:
+    with pytest.raises(UnknownRegionError, match="emscher-lippe"):
+        resolve_region("atlantis")
