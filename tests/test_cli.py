@@ -69,7 +69,7 @@ def test_broken_file_error_names_file_line_field(
     before = warehouse_fingerprint(cli_warehouse)
     result = runner.invoke(app, ["data", "import", str(bad), "-w", str(cli_warehouse)])
     assert result.exit_code == 1
-    assert f"{bad}, line {line}, field 'Insgesamt/Insgesamt'" in result.stderr.replace("\n", "")
+    assert f"{bad}, line {line}, field 'Insgesamt/Insgesamt'" in result.stderr
     assert warehouse_fingerprint(cli_warehouse) == before
 
 

@@ -28,7 +28,7 @@ def german_files(shared: Path) -> list[Path]:
     """The official German files the demo imports: the Kreis registry and six years of employment."""
     employment = sorted((shared / GERMAN_EMPLOYMENT).glob("13111-07-05-4_*.csv"))
     registry = shared / GERMAN_REGISTRY
-    return ([registry] if registry.exists() and False else []) + employment
+    return ([registry] if registry.exists() else []) + employment
 
 
 def main(argv: list[str] | None = None) -> int:

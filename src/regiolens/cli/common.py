@@ -33,5 +33,5 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except RegiolensError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
