@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import csv
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -44,3 +50,70 @@ def warehouse_fingerprint(path: Path) -> tuple[object, ...]:
             wh.con.execute(f"SELECT count(*), sum(hash(t)) FROM {table} t").fetchone()
             for table in ("sources", "observations", "regions", "geometries")
         )
+
+
+# ------------------------------------------------------------------ a local HTTP server for pullers
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    form: dict[str, list[str]]
+
+
+@dataclass
+class Server:
+    """Routes ``(method, path) → (status, content type, body)``; every request is recorded."""
+
+    base_url: str = ""
+    routes: dict[tuple[str, str], tuple[int, str, bytes]] = field(default_factory=dict)
+    requests: list[Request] = field(default_factory=list)
+
+    def serve(self, method: str, path: str, body: bytes, status: int = 200, content_type: str = "text/plain") -> None:
+        self.routes[(method, path)] = (status, content_type, body)
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    state = Server()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode("utf-8") if length else ""
+            url = urlsplit(self.path)
+            state.requests.append(
+                Request(
+                    self.command,
+                    url.path,
+                    parse_qs(url.query, keep_blank_values=True),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    parse_qs(raw, keep_blank_values=True),
+                )
+            )
+            status, content_type, body = state.routes.get((self.command, url.path), (404, "text/plain", b"no route"))
+            self.send_response(status)
+            if status == 204:
+                self.end_headers()
+                return
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    state.base_url = f"http://127.0.0.1:{httpd.server_port}"
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from regiolens.cli import app
-from tests.conftest import raw_genesis_rows, warehouse_fingerprint
+from tests.conftest import Server, raw_genesis_rows, warehouse_fingerprint
 
 runner = CliRunner()
 
@@ -90,3 +90,44 @@ def test_unknown_region_is_a_clear_error(cli_warehouse: Path) -> None:
     result = runner.invoke(app, ["regions", "show", "atlantis", "-w", str(cli_warehouse)])
     assert result.exit_code == 1
     assert "atlantis" in result.stderr
+
+
+def test_pull_genesis_downloads_and_imports(
+    server: Server, genesis_files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`data pull genesis` against a local server serving the official 2019 and 2020 files."""
+    monkeypatch.setenv("REGIOLENS_GENESIS_USER", "analyst@herten.example")
+    monkeypatch.setenv("REGIOLENS_GENESIS_PASSWORD", "s3cret")
+    path = "/genesisws/rest/2020/data/tablefile"
+    answers = {int(f.stem[-4:]): f.read_bytes() for f in genesis_files[4:]}
+    server.serve("POST", path, answers[2019], content_type="text/csv; charset=iso-8859-1")
+    wh = tmp_path / "pulled.duckdb"
+    args = ["data", "pull", "genesis", "13111-07-05-4", "--years", "2019", "--dest", str(tmp_path / "dl")]
+    rows = json.loads(run(*args, "--base-url", f"{server.base_url}/genesisws/rest/2020", "-w", str(wh), "-f", "json"))
+    assert [(r["status"], r["dataset_key"]) for r in rows] == [("added", "genesis:13111-07-05-4:2019-06-30")]
+    assert server.requests[0].form["startyear"] == ["2019"]
+    doc = json.loads(run("regions", "show", "emscher-lippe", "-w", str(wh), "-f", "json"))
+    assert doc["series"] == [{"year": 2019, "value": 286_720.0, "flag": "none"}]
+
+
+def test_pull_without_credentials_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REGIOLENS_GENESIS_USER", raising=False)
+    result = runner.invoke(
+        app,
+        [
+            "data",
+            "pull",
+            "genesis",
+            "13111-07-05-4",
+            "--years",
+            "2019",
+            "--dest",
+            str(tmp_path),
+            "-w",
+            str(tmp_path / "w.duckdb"),
+            "--base-url",
+            "http://127.0.0.1:9/none",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "REGIOLENS_GENESIS_USER" in result.stderr

@@ -113,7 +113,7 @@ def test_list_form_gives_the_same_observations(tmp_path: Path) -> None:
 
 def test_provenance(tmp_path: Path) -> None:
     info = read_source(_write(tmp_path, _doc(VALUES, STATUS)), "jsonstat").info
-    assert info.dataset_key == "eurostat:nama_10r_3empers:2018"
+    assert info.dataset_key.startswith("eurostat:nama_10r_3empers:2018:")
     assert info.vintage == "2026-01-02T03:04:05+0100"
     assert info.publisher == "Eurostat"
     assert info.licence == "CC BY 4.0 (Eurostat reuse policy)"
@@ -279,7 +279,7 @@ def test_official_counts_and_provenance(eurostat) -> None:
         "R-U",
     }
     info = eurostat.info
-    assert info.dataset_key == "eurostat:nama_10r_3empers:2018"
+    assert info.dataset_key.startswith("eurostat:nama_10r_3empers:2018:")
     assert info.vintage == "2026-07-31T23:00:00+0200"
     regions = eurostat.regions.set_index("region_code")
     assert regions.loc["DEA36", "name"] == "Recklinghausen"

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -25,77 +19,12 @@ from regiolens.ingest.pull import (
     pull_eurostat,
     pull_genesis,
 )
+from tests.conftest import Server
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 EUROSTAT_FILE = DATA / "eu" / "eurostat" / "nama_10r_3empers_2018.json"
 GENESIS_FILE = DATA / "de" / "regionalstatistik_13111-07-05-4" / "13111-07-05-4_2018.csv"
 MICHIGAN_2021 = DATA / "us" / "cbp" / "US-MI-census-naics6-counties-2021.csv"
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    form: dict[str, list[str]]
-
-
-@dataclass
-class Server:
-    """Routes ``(method, path) → (status, content type, body)``; every request is recorded."""
-
-    base_url: str = ""
-    routes: dict[tuple[str, str], tuple[int, str, bytes]] = field(default_factory=dict)
-    requests: list[Request] = field(default_factory=list)
-
-    def serve(self, method: str, path: str, body: bytes, status: int = 200, content_type: str = "text/plain") -> None:
-        self.routes[(method, path)] = (status, content_type, body)
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    state = Server()
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8") if length else ""
-            url = urlsplit(self.path)
-            state.requests.append(
-                Request(
-                    self.command,
-                    url.path,
-                    parse_qs(url.query, keep_blank_values=True),
-                    {k.lower(): v for k, v in self.headers.items()},
-                    parse_qs(raw, keep_blank_values=True),
-                )
-            )
-            status, content_type, body = state.routes.get((self.command, url.path), (404, "text/plain", b"no route"))
-            self.send_response(status)
-            if status == 204:
-                self.end_headers()
-                return
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = _answer
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.base_url = f"http://127.0.0.1:{httpd.server_port}"
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 def _obs(parsed, code: str, industry: str, measure: str):
@@ -149,7 +78,11 @@ def test_pull_eurostat_then_read(server: Server, tmp_path: Path) -> None:
     assert _obs(parsed, "DE", "C", "employment_thousand_persons").value == 7910.2
     fr = _obs(parsed, "FR", "C", "employment_thousand_persons")
     assert (fr.value, fr.flag) == (3133.0, "provisional")
-    assert parsed.info.dataset_key == "eurostat:nama_10r_3empers:2018"
+    assert parsed.info.dataset_key.startswith("eurostat:nama_10r_3empers:2018:")
+    # a filtered pull must not replace the full dataset in the warehouse
+    full = read_source(DATA / "eu" / "eurostat" / "nama_10r_3empers_2018.json")
+    assert full.info.dataset_key.startswith("eurostat:nama_10r_3empers:2018:")
+    assert parsed.info.dataset_key != full.info.dataset_key
     assert read_source(pulled.path).observations.equals(parsed.observations)  # detected without options
 
 

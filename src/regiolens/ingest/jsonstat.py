@@ -52,13 +52,15 @@ Decisions, each visible in the data or the notes of the import:
   cube and is not emitted (counted in the notes).
 - **Time.** Only annual data (``freq`` ``A``, four-digit ``time`` codes) are read; anything else is an
   :class:`~regiolens.errors.InputError` naming the dimension.
-- **Provenance.** ``dataset_key`` ``eurostat:<dataset>:<first year>[-<last year>]`` with the dataset id
-  from ``extension.id`` (or the ``dataset`` option), vintage from ``updated``. A pulled subset of a
-  dataset (filtered by geo) has the same key as the full dataset for the same years.
+- **Provenance.** ``dataset_key`` ``eurostat:<dataset>:<first year>[-<last year>]:<selection>`` with the
+  dataset id from ``extension.id`` (or the ``dataset`` option) and ``<selection>`` a short hash of the
+  category codes of every other dimension, so that a filtered pull (some regions only) never replaces
+  the full dataset, while a corrected release of the same selection does. Vintage from ``updated``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -358,8 +360,11 @@ def read(path: Path, dataset: str | None = None, measure: str | None = None) -> 
         notes.append("measures named from the dimension codes: " + "; ".join(unmapped))
     years = sorted(set(codes["time"]))
     period = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    selection = hashlib.sha256(
+        json.dumps({d: sorted(codes[d]) for d in ids if d != "time"}, sort_keys=True).encode()
+    ).hexdigest()[:12]
     info = SourceInfo(
-        dataset_key=f"eurostat:{dataset_id}:{period}",
+        dataset_key=f"eurostat:{dataset_id}:{period}:{selection}",
         file_name=path.name,
         sha256=sha256_of(path),
         format="jsonstat",
