@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from regiolens.errors import InputError
+from regiolens.model import SourceInfo
 
 
 def sha256_of(path: Path) -> str:
@@ -30,3 +31,27 @@ def read_text(path: Path, encoding: str) -> str:
             None,
             f"cannot be decoded as {encoding} (byte {data[exc.start]:#04x}); wrong encoding?",
         ) from None
+
+
+def user_source_info(
+    path: Path,
+    format: str,
+    notes: list[str],
+    dataset_key: str | None = None,
+    publisher: str | None = None,
+    licence: str | None = None,
+    attribution: str | None = None,
+    vintage: str | None = None,
+) -> SourceInfo:
+    """Provenance of a user's own file: what the user said, else ``<format>:<file stem>`` and "unknown"."""
+    return SourceInfo(
+        dataset_key=dataset_key or f"{format}:{path.stem}",
+        file_name=path.name,
+        sha256=sha256_of(path),
+        format=format,
+        publisher=publisher or "user-supplied file",
+        licence=licence or "unknown (user-supplied file)",
+        attribution=attribution or "",
+        vintage=vintage,
+        notes=tuple(notes),
+    )

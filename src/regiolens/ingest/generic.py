@@ -80,7 +80,7 @@ import pandas as pd
 
 from regiolens.errors import InputError
 from regiolens.ingest.base import Reader, register
-from regiolens.ingest.files import read_text, sha256_of
+from regiolens.ingest.files import read_text, user_source_info
 from regiolens.ingest.numbers import NumberFormatError, parse_cell
 from regiolens.model import (
     OBSERVATION_COLUMNS,
@@ -89,7 +89,6 @@ from regiolens.model import (
     Flag,
     ParsedSource,
     RegionLevel,
-    SourceInfo,
 )
 from regiolens.regions.codes import CODE_PATTERNS
 
@@ -464,17 +463,7 @@ def read(
         notes.append(f"{n_empty} empty value cells read as 'unavailable'")
     if padded:
         notes.append(f"{padded} region codes had lost their leading zero and were zero-padded")
-    info = SourceInfo(
-        dataset_key=dataset_key or f"generic:{path.stem}",
-        file_name=path.name,
-        sha256=sha256_of(path),
-        format="generic",
-        publisher=publisher or "user-supplied file",
-        licence=licence or "unknown (user-supplied file)",
-        attribution=attribution or "",
-        vintage=vintage,
-        notes=tuple(notes),
-    )
+    info = user_source_info(path, "generic", notes, dataset_key, publisher, licence, attribution, vintage)
     return ParsedSource(info=info, observations=frame, regions=region_frame)
 
 

@@ -58,9 +58,9 @@ import pyarrow.compute as pc
 
 from regiolens.errors import InputError
 from regiolens.ingest.base import Reader, register
-from regiolens.ingest.files import sha256_of
+from regiolens.ingest.files import user_source_info
 from regiolens.ingest.generic import check_region_codes
-from regiolens.model import OBSERVATION_COLUMNS, Flag, ParsedSource, RegionLevel, SourceInfo
+from regiolens.model import OBSERVATION_COLUMNS, Flag, ParsedSource, RegionLevel
 from regiolens.regions.codes import CODE_PATTERNS
 
 KEYS: tuple[str, ...] = ("region_code", "industry_code", "year")
@@ -298,17 +298,7 @@ def read(
         notes.append(f"{int(missing.sum())} records without employee count: employment flagged 'partial'")
     if padded:
         notes.append(f"region codes that had lost their leading zero were zero-padded ({padded} codes)")
-    info = SourceInfo(
-        dataset_key=dataset_key or f"microdata:{path.stem}",
-        file_name=path.name,
-        sha256=sha256_of(path),
-        format="microdata",
-        publisher=publisher or "user-supplied file",
-        licence=licence or "unknown (user-supplied file)",
-        attribution=attribution or "",
-        vintage=vintage,
-        notes=tuple(notes),
-    )
+    info = user_source_info(path, "microdata", notes, dataset_key, publisher, licence, attribution, vintage)
     return ParsedSource(info=info, observations=frame)
 
 
