@@ -176,3 +176,60 @@ def test_official_panel_has_401_kreise_every_year(loaded_warehouse: Path) -> Non
     assert not np.isnan(p.values).any()
     goettingen = p.regions.index("03159")
     assert p.values[0, goettingen, 0] == 99_252 + 25_192  # 03152 + 03156 in 2015, from the raw file
+
+
+def test_roll_up_to_a_classification_level_uses_one_source_level(tmp_path: Path) -> None:
+    """Classes roll up to divisions; a division stored beside its classes is not counted twice."""
+    rows = [("05562", "29.10", 100.0), ("05562", "29.20", 20.0), ("05562", "29", 999.0), ("05562", "62.01", 5.0)]
+    obs = pd.DataFrame(
+        [(c, "de:kreis", i, "wz2008", 2020, "employment", v, "none", n + 1) for n, (c, i, v) in enumerate(rows)],
+        columns=COLUMNS,
+    )
+    info = SourceInfo("wz", "wz.csv", "1" * 64, "test", "test", "CC0", "test data")
+    with Warehouse.open(tmp_path / "wz.duckdb") as w:
+        w.import_parsed([ParsedSource(info=info, observations=obs)])
+        p = query_panel(
+            w.ibis,
+            measure="employment",
+            years=2020,
+            region_level="de:kreis",
+            classification="wz2008",
+            industry_level="division",
+        )
+        sections = query_panel(
+            w.ibis,
+            measure="employment",
+            years=2020,
+            region_level="de:kreis",
+            classification="wz2008",
+            industry_level="section",
+        )
+    assert p.industries == ("29", "62")
+    np.testing.assert_array_equal(p.values[0, 0], [120.0, 5.0])
+    assert sections.industries == ("C", "J")
+
+
+def test_cbp_counties_roll_up_to_naics_subsectors(tmp_path: Path) -> None:
+    """Michigan 2021: county employment in NAICS 336 (transportation equipment) equals the raw file's sum."""
+    from tests.conftest import SHARED_DATA
+
+    path = SHARED_DATA / "us" / "cbp" / "US-MI-census-naics6-counties-2021.csv"
+    if not path.exists():
+        pytest.skip("official data not found")
+    raw = pd.read_csv(path, dtype={"Fips": str, "Naics": str})
+    raw = raw[raw.Naics.str.startswith("336")]
+    by_hand = raw.groupby(raw.Fips.str.zfill(5))["Employees"].sum()
+    with Warehouse.open(tmp_path / "mi.duckdb") as w:
+        w.import_files([path])
+        p = query_panel(
+            w.ibis,
+            measure="employment",
+            years=2021,
+            region_level="us:county",
+            classification="naics2017",
+            industry_level="subsector",
+            industries=["336"],
+        )
+    got = pd.Series(p.values[0, :, 0], index=list(p.regions)).dropna()
+    assert by_hand.loc["26163"] > 10_000  # Wayne County, Detroit
+    pd.testing.assert_series_equal(got.sort_index(), by_hand.astype(float).sort_index(), check_names=False)

@@ -23,6 +23,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from regiolens.classifications import get_classification
 from regiolens.errors import RegiolensError
 from regiolens.model import Flag
 from regiolens.regions.groups import RegionGroup
@@ -151,6 +152,28 @@ def _combined_flags(df: pd.DataFrame) -> np.ndarray:
     return np.select(conditions, choices, default=Flag.NONE.value)
 
 
+def level_roll_up(
+    backend: Any, *, measure: str, classification: str, region_level: str, level: str, source_level: str | None = None
+) -> dict[str, str]:
+    """An industry map that rolls the codes stored at one level up to the coarser ``level``.
+
+    Only codes at ``source_level`` (default: the finest level stored for this measure, classification and
+    region level) enter the roll-up, so that a file holding divisions *and* their classes is not counted
+    twice. Example: WZ 2008 classes → divisions, ``{"29.10": "29", "29.20": "29", …}``.
+    """
+    clf = get_classification(classification)
+    o = backend.table("observations")
+    stored = o.filter(
+        o.measure == measure, o.classification == classification, o.region_level == region_level
+    ).industry_code.name("code")
+    codes = [str(c) for c in stored.as_table().distinct().execute()["code"]]
+    depth = {c: clf.get(c).level for c in codes}
+    if not depth:
+        return {}
+    from_depth = clf.level_index(source_level) if source_level is not None else max(depth.values())
+    return {c: clf.ancestor(c, level) for c, d in depth.items() if d == from_depth}
+
+
 def query_panel(
     backend: Any,
     *,
@@ -162,15 +185,23 @@ def query_panel(
     groups: Sequence[RegionGroup] = (),
     industries: Sequence[str] | None = None,
     industry_map: Mapping[str, str] | None = None,
+    industry_level: str | None = None,
     as_of: date | None = None,
 ) -> Panel:
     """Build a :class:`Panel` from the ``observations`` table of an Ibis ``backend``.
 
     ``regions`` selects codes at ``region_level`` (all if ``None``; old codes count under their
     successor at ``as_of``, by default the end of the latest requested year); ``groups`` adds one
-    row per group, summed from its members. ``industry_map`` rolls industries up (code → coarser
-    code); ``industries`` selects and orders the industry axis.
+    row per group, summed from its members. ``industry_level`` rolls the stored codes up to a level of the
+    classification (see :func:`level_roll_up`); ``industry_map`` is any other roll-up (code → coarser code);
+    ``industries`` selects and orders the industry axis.
     """
+    if industry_level is not None:
+        if industry_map is not None:
+            raise RegiolensError("give industry_level or industry_map, not both")
+        industry_map = level_roll_up(
+            backend, measure=measure, classification=classification, region_level=region_level, level=industry_level
+        )
     year_list = [years] if isinstance(years, int) else sorted({int(y) for y in years})
     if not year_list:
         raise RegiolensError("a panel needs at least one year")
