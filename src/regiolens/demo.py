@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                 "." if c.employment is None else format_number(c.employment),
                 "" if c.share is None else format_share(c.share),
             ]
-        table.add_row(row.industry_code, row.label_de[:48], *cells)
+        table.add_row(row.industry_code, row.short_de, *cells)
     console.print(table)
     return 0
 

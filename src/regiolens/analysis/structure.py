@@ -32,6 +32,8 @@ class StructureRow:
     industry_code: str
     label_de: str
     label_en: str
+    short_de: str
+    short_en: str
     cells: dict[str, StructureCell]  # by region reference
 
 
@@ -107,6 +109,8 @@ def structure(
             code,
             BY_CODE[code].label_de,
             BY_CODE[code].label_en,
+            BY_CODE[code].short("de"),
+            BY_CODE[code].short("en"),
             {
                 k: StructureCell(
                     None if np.isnan(v[i]) else float(v[i]),

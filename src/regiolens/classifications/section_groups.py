@@ -28,25 +28,107 @@ class SectionGroup:
     label_de: str
     label_en: str
     sections: str  # the WZ sections it covers, e.g. "BCDE"
+    short_de: str = ""  # a label short enough for a table column or a chart axis
+    short_en: str = ""
+
+    def short(self, lang: str = "de") -> str:
+        """The short label in ``lang`` (falls back to the full label)."""
+        if lang == "en":
+            return self.short_en or self.label_en
+        return self.short_de or self.label_de
 
 
 GROUPS: tuple[SectionGroup, ...] = (
-    SectionGroup("A", TOTAL_INDUSTRY, "Land- und Forstwirtschaft, Fischerei", "Agriculture, forestry and fishing", "A"),
-    SectionGroup("B-F", TOTAL_INDUSTRY, "Produzierendes Gewerbe", "Industry including construction", "BCDEF"),
-    SectionGroup("B-E", "B-F", "Produzierendes Gewerbe ohne Baugewerbe", "Industry excluding construction", "BCDE"),
-    SectionGroup("C", "B-E", "Verarbeitendes Gewerbe", "Manufacturing", "C"),
-    SectionGroup("F", "B-F", "Baugewerbe", "Construction", "F"),
-    SectionGroup("G-U", TOTAL_INDUSTRY, "Dienstleistungsbereiche", "Services", "GHIJKLMNOPQRSTU"),
-    SectionGroup("G-I", "G-U", "Handel, Gastgewerbe, Verkehr", "Trade, transport, accommodation and food", "GHI"),
-    SectionGroup("J", "G-U", "Information und Kommunikation", "Information and communication", "J"),
-    SectionGroup("K", "G-U", "Finanz- und Versicherungsdienstleistungen", "Financial and insurance activities", "K"),
-    SectionGroup("L", "G-U", "Grundstücks- und Wohnungswesen", "Real estate activities", "L"),
+    SectionGroup(
+        "A",
+        TOTAL_INDUSTRY,
+        "Land- und Forstwirtschaft, Fischerei",
+        "Agriculture, forestry and fishing",
+        "A",
+        short_de="Land- und Forstwirtschaft",
+        short_en="Agriculture, forestry",
+    ),
+    SectionGroup(
+        "B-F",
+        TOTAL_INDUSTRY,
+        "Produzierendes Gewerbe",
+        "Industry including construction",
+        "BCDEF",
+        short_de="Produzierendes Gewerbe",
+        short_en="Industry incl. construction",
+    ),
+    SectionGroup(
+        "B-E",
+        "B-F",
+        "Produzierendes Gewerbe ohne Baugewerbe",
+        "Industry excluding construction",
+        "BCDE",
+        short_de="Industrie ohne Bau",
+        short_en="Industry excl. construction",
+    ),
+    SectionGroup(
+        "C",
+        "B-E",
+        "Verarbeitendes Gewerbe",
+        "Manufacturing",
+        "C",
+        short_de="Verarbeitendes Gewerbe",
+        short_en="Manufacturing",
+    ),
+    SectionGroup("F", "B-F", "Baugewerbe", "Construction", "F", short_de="Baugewerbe", short_en="Construction"),
+    SectionGroup(
+        "G-U",
+        TOTAL_INDUSTRY,
+        "Dienstleistungsbereiche",
+        "Services",
+        "GHIJKLMNOPQRSTU",
+        short_de="Dienstleistungen",
+        short_en="Services",
+    ),
+    SectionGroup(
+        "G-I",
+        "G-U",
+        "Handel, Gastgewerbe, Verkehr",
+        "Trade, transport, accommodation and food",
+        "GHI",
+        short_de="Handel, Verkehr, Gastgewerbe",
+        short_en="Trade, transport, hospitality",
+    ),
+    SectionGroup(
+        "J",
+        "G-U",
+        "Information und Kommunikation",
+        "Information and communication",
+        "J",
+        short_de="Information, Kommunikation",
+        short_en="Information, communication",
+    ),
+    SectionGroup(
+        "K",
+        "G-U",
+        "Finanz- und Versicherungsdienstleistungen",
+        "Financial and insurance activities",
+        "K",
+        short_de="Finanzen, Versicherungen",
+        short_en="Finance, insurance",
+    ),
+    SectionGroup(
+        "L",
+        "G-U",
+        "Grundstücks- und Wohnungswesen",
+        "Real estate activities",
+        "L",
+        short_de="Grundstücke, Wohnungen",
+        short_en="Real estate",
+    ),
     SectionGroup(
         "M-N",
         "G-U",
         "Freiberufliche, wissenschaftliche, technische und sonstige wirtschaftliche Dienstleistungen",
         "Professional, scientific, technical, administrative and support services",
         "MN",
+        short_de="Unternehmensdienstleister",
+        short_en="Business services",
     ),
     SectionGroup(
         "O-Q",
@@ -55,6 +137,8 @@ GROUPS: tuple[SectionGroup, ...] = (
         "Gesundheits- und Sozialwesen",
         "Public administration, defence, education, human health and social work",
         "OPQ",
+        short_de="Öffentl. Dienste, Erziehung, Gesundheit",
+        short_en="Public services, education, health",
     ),
     SectionGroup(
         "R-U",
@@ -62,6 +146,8 @@ GROUPS: tuple[SectionGroup, ...] = (
         "Kunst, Unterhaltung und Erholung, sonstige Dienstleistungen, private Haushalte, exterritoriale Organisationen",
         "Arts, entertainment, other services, households, extraterritorial organisations",
         "RSTU",
+        short_de="Sonstige Dienstleistungen",
+        short_en="Other services",
     ),
 )
 
