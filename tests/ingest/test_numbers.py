@@ -72,3 +72,30 @@ def test_cells_without_digits_are_symbols_or_errors(text: str) -> None:
     except NumberFormatError:
         return
     assert flag in {Flag.SUPPRESSED, Flag.UNAVAILABLE} or value == 0.0
+
+
+def test_parse_cells_equals_parse_cell_elementwise() -> None:
+    from regiolens.ingest.numbers import parse_cells
+
+    cells = ["250983", "-", ".", "1.234", "17p", "0", "-12", "x", "12a", " 5 ", "1.234,5", "(3)"]
+    values, flags, bad = parse_cells(cells, ",")
+    for cell, v, f, b in zip(cells, values, flags, bad, strict=True):
+        try:
+            expected_v, expected_f = parse_cell(cell, ",")
+        except NumberFormatError:
+            assert b
+            continue
+        assert not b and f == expected_f.value
+        assert (math.isnan(v) and expected_v is None) or v == expected_v
+
+
+@given(st.lists(st.one_of(st.integers(-(10**9), 10**9).map(str), st.sampled_from([".", "-", "x", "/", "3p"]))))
+def test_parse_cells_property(cells: list[str]) -> None:
+    from regiolens.ingest.numbers import parse_cells
+
+    values, flags, bad = parse_cells(cells, ",")
+    assert not bad.any()
+    for cell, v, f in zip(cells, values, flags, strict=True):
+        expected_v, expected_f = parse_cell(cell, ",")
+        assert f == expected_f.value
+        assert (expected_v is None and math.isnan(v)) or v == expected_v

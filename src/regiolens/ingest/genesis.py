@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from regiolens.classifications.section_groups import (
@@ -41,7 +42,7 @@ from regiolens.classifications.section_groups import (
 from regiolens.errors import InputError
 from regiolens.ingest.base import Reader, register
 from regiolens.ingest.files import read_text, sha256_of
-from regiolens.ingest.numbers import NumberFormatError, parse_cell
+from regiolens.ingest.numbers import parse_cells
 from regiolens.model import GERMANY_CODE, REGION_COLUMNS, ParsedSource, RegionLevel, SourceInfo
 
 LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
@@ -156,37 +157,45 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
     n_fields = value_start + len(value_columns)
 
     footer = next((i for i in range(first_data, len(lines)) if lines[i].startswith(_FOOTER)), None)
-    records: list[tuple[str, str, str, int, str, float | None, str, int]] = []
-    names: dict[str, str] = {}
-    present: set[str] = set()
-    for i in range(first_data, len(lines) if footer is None else footer):
-        lineno = i + 1
-        line = lines[i]
-        if not line.strip():
+    end = len(lines) if footer is None else footer
+    rows: list[list[str]] = []
+    line_numbers: list[int] = []
+    for i in range(first_data, end):
+        if not lines[i].strip():
             continue
-        fields = line.split(";")
-        if len(fields) < n_fields:
+        fields = lines[i].split(";")
+        if len(fields) != n_fields:
+            if len(fields) > n_fields:
+                raise InputError(path, i + 1, None, f"{len(fields)} fields where the header declares {n_fields}")
             missing = labels[len(fields) - value_start] if len(fields) >= value_start else "Wirtschaftszweig"
-            raise InputError(path, lineno, missing, f"missing column: {len(fields)} of {n_fields} fields")
-        if len(fields) > n_fields:
-            raise InputError(path, lineno, None, f"{len(fields)} fields where the header declares {n_fields}")
-        code = fields[0].strip()
-        level = region_level(code)
-        if level is None:
-            raise InputError(path, lineno, "region code", f"unknown region code {code!r}")
-        names[code] = fields[1].strip()
-        industry = code_for_label(fields[2])
-        if industry is None:
-            raise InputError(path, lineno, "Wirtschaftszweig", f"unknown industry group {fields[2]!r}")
-        for col, (measure, label) in enumerate(zip(value_columns, labels, strict=True)):
-            cell = fields[value_start + col]
-            try:
-                value, flag = parse_cell(cell, decimal=",")
-            except NumberFormatError:
-                raise InputError(path, lineno, label, f"not a number or statistical symbol: {cell!r}") from None
-            if cell.strip() != "-":
-                present.add(code)
-            records.append((code, level.value, industry, year, measure, value, flag.value, lineno))
+            raise InputError(path, i + 1, missing, f"missing column: {len(fields)} of {n_fields} fields")
+        rows.append(fields)
+        line_numbers.append(i + 1)
+    table_rows = np.array(rows, dtype=object).reshape(len(rows), n_fields)
+    lines_arr = np.asarray(line_numbers, dtype=np.int64)
+
+    codes = pd.Series(table_rows[:, 0]).str.strip()
+    level_of = {c: region_level(c) for c in codes.unique()}
+    unknown = codes.map(lambda c: level_of[c] is None).to_numpy(dtype=bool)
+    if unknown.any():
+        k = int(np.argmax(unknown))
+        raise InputError(path, int(lines_arr[k]), "region code", f"unknown region code {codes[k]!r}")
+    group_of = {label: code_for_label(label) for label in set(table_rows[:, 2])}
+    industries = pd.Series(table_rows[:, 2]).map(group_of)
+    if industries.isna().any():
+        k = int(np.argmax(industries.isna().to_numpy()))
+        raise InputError(path, int(lines_arr[k]), "Wirtschaftszweig", f"unknown industry group {table_rows[k, 2]!r}")
+    cells = table_rows[:, value_start:]
+    values, flags, bad = parse_cells(cells.reshape(-1), decimal=",")
+    if bad.any():
+        k = int(np.argmax(bad))
+        row, col = divmod(k, len(value_columns))
+        raise InputError(
+            path, int(lines_arr[row]), labels[col], f"not a number or statistical symbol: {cells[row, col]!r}"
+        )
+    names = dict(zip(codes, (n.strip() for n in table_rows[:, 1]), strict=True))
+    has_value = (np.char.strip(cells.astype(str)) != "-").any(axis=1)
+    present = set(codes[has_value])
 
     if footer is None:
         raise InputError(path, len(lines), None, "file ends before the table footer ('__________'): truncated?")
@@ -194,9 +203,19 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
     vintage = next((m.group(1) for line in lines[footer:] if (m := _VINTAGE.match(line))), None)
     classification = WZ2025_SECTION_GROUPS if ("WZ 2025" in tail or year >= 2025) else WZ2008_SECTION_GROUPS
 
-    frame = pd.DataFrame.from_records(
-        records,
-        columns=["region_code", "region_level", "industry_code", "year", "measure", "value", "flag", "line"],
+    n_measures = len(value_columns)
+    level_values = {c: lvl.value for c, lvl in level_of.items() if lvl is not None}
+    frame = pd.DataFrame(
+        {
+            "region_code": np.repeat(codes.to_numpy(dtype=object), n_measures),
+            "region_level": np.repeat(codes.map(level_values).to_numpy(dtype=object), n_measures),
+            "industry_code": np.repeat(industries.to_numpy(dtype=object), n_measures),
+            "year": year,
+            "measure": np.tile(np.asarray(value_columns, dtype=object), len(codes)),
+            "value": values,
+            "flag": flags,
+            "line": np.repeat(lines_arr, n_measures),
+        }
     )
     absent = sorted(set(names) - present)
     frame = frame[frame["region_code"].isin(present)]
@@ -205,7 +224,6 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
     city_rows["region_level"] = RegionLevel.DE_KREIS.value
     frame = pd.concat([frame, city_rows], ignore_index=True)
     frame["classification"] = classification
-    frame["value"] = frame["value"].astype("float64")
 
     regions = pd.DataFrame(
         [

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
+
 from regiolens.model import Flag
 
 _SYMBOLS: dict[str, tuple[float | None, Flag]] = {
@@ -89,3 +92,34 @@ def parse_cell(text: str, decimal: str = ",") -> tuple[float | None, Flag]:
     if s.startswith("(") and s.endswith(")"):  # GENESIS: limited informative value
         return parse_number(s[1:-1], decimal), Flag.ESTIMATED
     return parse_number(s, decimal), Flag.NONE
+
+
+def parse_cells(texts: np.ndarray | pd.Series, decimal: str = ",") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised :func:`parse_cell` over many cells: ``(values, flags, bad)``.
+
+    ``values`` is float64 with NaN where a cell carries no number, ``flags`` the :class:`Flag` values
+    (strings), ``bad`` a boolean mask of cells that are neither numbers nor symbols (the caller reports the
+    first one with its line and field). Plain integers — most cells of official tables — are converted in
+    bulk; every other distinct text goes through :func:`parse_cell` once.
+    """
+    s = pd.Series(np.asarray(texts, dtype=object)).astype(str).str.strip()
+    values = np.full(len(s), np.nan)
+    flags = np.full(len(s), Flag.NONE.value, dtype=object)
+    bad = np.zeros(len(s), dtype=bool)
+    plain = s.str.fullmatch(r"-?\d{1,15}").to_numpy(dtype=bool)
+    values[plain] = s[plain].astype("int64").to_numpy(dtype="float64")
+    rest = s[~plain]
+    if len(rest):
+        parsed: dict[str, tuple[float, str, bool]] = {}
+        for text in rest.unique():
+            try:
+                value, flag = parse_cell(text, decimal)
+                parsed[text] = (np.nan if value is None else value, flag.value, False)
+            except NumberFormatError:
+                parsed[text] = (np.nan, Flag.NONE.value, True)
+        looked_up = rest.map(parsed)
+        idx = np.flatnonzero(~plain)
+        values[idx] = [p[0] for p in looked_up]
+        flags[idx] = [p[1] for p in looked_up]
+        bad[idx] = [p[2] for p in looked_up]
+    return values, flags, bad
