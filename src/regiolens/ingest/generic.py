@@ -81,7 +81,7 @@ import pandas as pd
 from regiolens.errors import InputError
 from regiolens.ingest.base import Reader, register
 from regiolens.ingest.files import read_text, user_source_info
-from regiolens.ingest.numbers import NumberFormatError, parse_cell
+from regiolens.ingest.numbers import parse_cells
 from regiolens.model import (
     OBSERVATION_COLUMNS,
     REGION_COLUMNS,
@@ -387,16 +387,14 @@ def read(
     flags = np.full(len(df), Flag.NONE.value, dtype=object)
     empty = is_text & (texts == "").to_numpy()
     parse_mask = is_text & ~empty
-    parsed: dict[str, tuple[float | None, Flag]] = {}
-    for u in texts[parse_mask].unique():
-        try:
-            parsed[u] = parse_cell(u, decimal=decimal)
-        except NumberFormatError:
-            fail(parse_mask & (texts == u).to_numpy(), value_col, "not a number or statistical symbol: {!r}")
     if parse_mask.any():
-        sub = texts[parse_mask]
-        values[parse_mask] = sub.map(lambda u: np.nan if parsed[u][0] is None else parsed[u][0]).to_numpy(float)
-        flags[parse_mask] = sub.map(lambda u: parsed[u][1].value).to_numpy(object)
+        parsed_values, parsed_flags, not_numbers = parse_cells(texts[parse_mask].to_numpy(), decimal=decimal)
+        if not_numbers.any():
+            wrong = np.zeros(len(df), dtype=bool)
+            wrong[np.flatnonzero(parse_mask)[not_numbers]] = True
+            fail(wrong, value_col, "not a number or statistical symbol: {!r}")
+        values[parse_mask] = parsed_values
+        flags[parse_mask] = parsed_flags
     flags[empty] = Flag.UNAVAILABLE.value
 
     if flag_col is not None:
