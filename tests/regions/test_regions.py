@@ -4,6 +4,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from regiolens.errors import InputError, UnknownRegionError
 from regiolens.model import RegionLevel
@@ -93,3 +95,35 @@ def test_broken_toml_names_line(tmp_path: Path) -> None:
 def test_unknown_reference() -> None:
     with pytest.raises(UnknownRegionError, match="emscher-lippe"):
         resolve_region("atlantis")
+
+
+# ------------------------------------------------------------------ properties of the code parser
+
+lands = st.integers(1, 16).map(lambda n: f"{n:02d}")
+
+
+@given(lands, st.integers(0, 999))
+def test_every_kreis_ags_reads_as_a_kreis(land: str, rest: int) -> None:
+    code = f"{land}{rest:03d}"
+    assert parse_region_ref(code) == (RegionLevel.DE_KREIS, code)
+    assert parse_region_ref(f"ags:{code}") == (RegionLevel.DE_KREIS, code)
+
+
+@given(st.integers(0, 99_999).map(lambda n: f"{n:05d}"))
+def test_prefixed_fips_is_always_a_county(code: str) -> None:
+    assert parse_region_ref(f"us:{code}") == (RegionLevel.US_COUNTY, code)
+
+
+@given(st.text(max_size=12))
+def test_parser_never_raises_and_results_are_valid(text: str) -> None:
+    parsed = parse_region_ref(text)
+    if parsed is not None:
+        level, code = parsed
+        assert is_valid_code(level, code)
+
+
+@given(st.from_regex(r"[A-Z]{2}[0-9A-Z]{0,3}", fullmatch=True))
+def test_nuts_codes_level_by_length(code: str) -> None:
+    level, parsed = parse_region_ref(f"nuts:{code.lower()}") or (None, None)
+    assert parsed == code
+    assert level == RegionLevel(f"nuts{len(code) - 2}")

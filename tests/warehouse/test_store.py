@@ -120,3 +120,54 @@ def test_location_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert warehouse_path(tmp_path / "flag.duckdb") == tmp_path / "flag.duckdb"
     monkeypatch.delenv("REGIOLENS_WAREHOUSE")
     assert warehouse_path().name == "warehouse.duckdb"
+
+
+def _corrupt(data: bytes, case: str) -> bytes:
+    lines = data.split(b"\n")
+    if case == "truncated":
+        return data[: len(data) // 2]
+    if case == "wrong encoding":
+        return data.decode("iso-8859-1").encode("utf-16")
+    fields = lines[40].split(b";")
+    if case == "missing column":
+        fields = fields[:-1]
+    elif case == "unknown region code (form)":
+        fields[0] = b"0599X"
+    elif case == "unknown region code (registry)":
+        fields[0] = b"05999"  # an AGS of the right form that no Kreis has
+    elif case == "non-numeric cell":
+        fields[4] = b"12a"
+    lines[40] = b";".join(fields)
+    return b"\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("case", "line", "field"),
+    [
+        ("truncated", None, "region name"),
+        ("wrong encoding", 1, "encoding"),
+        ("missing column", 41, "Ausländer(innen)/weiblich"),
+        ("unknown region code (form)", 41, "region code"),
+        ("unknown region code (registry)", 41, "region code"),
+        ("non-numeric cell", 41, "Insgesamt/männlich"),
+    ],
+)
+def test_broken_input_names_file_line_field_and_changes_nothing(
+    warehouse_copy: Path, genesis_files: list[Path], tmp_path: Path, case: str, line: int | None, field: str | None
+) -> None:
+    from tests.conftest import SHARED_DATA
+
+    with Warehouse.open(warehouse_copy) as wh:  # a registry makes unknown-but-well-formed codes detectable
+        wh.import_files([SHARED_DATA / "de" / "geo_bkg_vg5000_2021" / "kreise_ags_nuts3.csv"])
+    broken = tmp_path / f"{case.replace(' ', '_')}.csv"
+    broken.write_bytes(_corrupt(genesis_files[2].read_bytes(), case))
+    before = warehouse_fingerprint(warehouse_copy)
+    with Warehouse.open(warehouse_copy) as wh, pytest.raises(InputError) as exc:
+        wh.import_files([genesis_files[0], broken], source="genesis")
+    assert exc.value.path == str(broken)
+    if line is None:
+        assert exc.value.line is not None and "truncated" in exc.value.message
+    else:
+        assert exc.value.line == line
+    assert exc.value.field == field
+    assert warehouse_fingerprint(warehouse_copy) == before

@@ -28,7 +28,7 @@ def read_text(path: Path, encoding: str) -> str:
         raise InputError(
             path,
             line,
-            None,
+            "encoding",
             f"cannot be decoded as {encoding} (byte {data[exc.start]:#04x}); wrong encoding?",
         ) from None
 

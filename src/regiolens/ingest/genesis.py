@@ -53,6 +53,7 @@ _STICHTAG = re.compile(r"^Stichtag:\s*(\d{2})\.(\d{2})\.(\d{4})")
 _YEAR = re.compile(r"^(?:Jahr|Berichtsjahr):\s*(\d{4})")
 _VINTAGE = re.compile(r"^Stand:\s*(.+?)\s*$")
 _FOOTER = "__________"
+_LABEL_FIELDS = ("region code", "region name", "Wirtschaftszweig")  # the columns before the values
 
 # measure per table family (first 5 digits of the table id)
 _BASE_MEASURE = {"13111": "employment", "13312": "employment_total_workplace", "52111": "establishments"}
@@ -115,7 +116,7 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
     text = read_text(path, encoding)
     lines = text.splitlines()
     if any("\x00" in line for line in lines[:5]):
-        raise InputError(path, 1, None, f"contains NUL bytes: not {encoding} text (UTF-16?)")
+        raise InputError(path, 1, "encoding", f"contains NUL bytes: not {encoding} text (UTF-16?)")
 
     table = year = None
     header_rows: list[list[str]] = []
@@ -142,6 +143,10 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
         raise InputError(path, len(lines), None, "header block incomplete: file truncated?")
 
     value_start = next((i for i, cell in enumerate(header_rows[0]) if cell), len(header_rows[0]))
+    if value_start != len(_LABEL_FIELDS):
+        raise InputError(
+            path, first_data, None, "this reader handles tables with region code, name and Wirtschaftszweig columns"
+        )
     value_columns: list[str] = []
     base = _BASE_MEASURE.get(table[:5], "value")
     for col in range(value_start, len(header_rows[0])):
@@ -167,8 +172,10 @@ def read(path: Path, encoding: str = "iso-8859-1") -> ParsedSource:
         if len(fields) != n_fields:
             if len(fields) > n_fields:
                 raise InputError(path, i + 1, None, f"{len(fields)} fields where the header declares {n_fields}")
-            missing = labels[len(fields) - value_start] if len(fields) >= value_start else "Wirtschaftszweig"
-            raise InputError(path, i + 1, missing, f"missing column: {len(fields)} of {n_fields} fields")
+            missing = [*_LABEL_FIELDS, *labels][len(fields)]
+            ends_here = footer is None and not any(line.strip() for line in lines[i + 1 :])
+            hint = "; the file ends in this line: truncated?" if ends_here else ""
+            raise InputError(path, i + 1, missing, f"missing column: {len(fields)} of {n_fields} fields{hint}")
         rows.append(fields)
         line_numbers.append(i + 1)
     table_rows = np.array(rows, dtype=object).reshape(len(rows), n_fields)
