@@ -21,14 +21,15 @@ from regiolens.warehouse.store import Warehouse
 
 GERMAN_EMPLOYMENT = "data/de/regionalstatistik_13111-07-05-4"
 GERMAN_REGISTRY = "data/de/geo_bkg_vg5000_2021/kreise_ags_nuts3.csv"
+GERMAN_GEOMETRY = "data/de/geo_bkg_vg5000_2021/Ebene_Kreise_vg5000_2021.geojson"
 console = Console()
 
 
 def german_files(shared: Path) -> list[Path]:
-    """The official German files the demo imports: the Kreis registry and six years of employment."""
+    """The official German files the demo imports: Kreis registry and boundaries, six years of employment."""
     employment = sorted((shared / GERMAN_EMPLOYMENT).glob("13111-07-05-4_*.csv"))
-    registry = shared / GERMAN_REGISTRY
-    return ([registry] if registry.exists() else []) + employment
+    reference = [p for p in (shared / GERMAN_REGISTRY, shared / GERMAN_GEOMETRY) if p.exists()]
+    return reference + employment
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -171,3 +171,22 @@ def test_broken_input_names_file_line_field_and_changes_nothing(
         assert exc.value.line == line
     assert exc.value.field == field
     assert warehouse_fingerprint(warehouse_copy) == before
+
+
+def test_geometries_for_a_map(tmp_path: Path) -> None:
+    from regiolens.regions.geometry import feature_collection, is_clockwise
+    from tests.conftest import SHARED_DATA
+
+    path = SHARED_DATA / "de" / "geo_bkg_vg5000_2021" / "Ebene_Kreise_vg5000_2021.geojson"
+    with Warehouse.open(tmp_path / "geo.duckdb") as wh:
+        wh.import_files([path])
+        rows = wh.geometries("de:kreis")
+    assert len(rows) == 401
+    assert set(rows.attribution) == {"© GeoBasis-DE / BKG 2021"}
+    fc = feature_collection(rows)
+    feature = next(f for f in fc["features"] if f["id"] == "de:kreis:05562")
+    assert feature["properties"]["name"] == "Recklinghausen"
+    ring = feature["geometry"]["coordinates"][0]
+    if feature["geometry"]["type"] == "MultiPolygon":
+        ring = ring[0]
+    assert is_clockwise(ring)

@@ -232,3 +232,21 @@ class Warehouse:
                 WHERE rank = 1 ORDER BY region_level, region_code""",
             [level] if level else [],
         ).df()
+
+    def geometries(self, level: str) -> pd.DataFrame:
+        """Region names and stored geometries (GeoJSON text, wound for Vega/d3) at ``level``, newest source first.
+
+        Feed the result to :func:`regiolens.regions.geometry.feature_collection` for a map; the attribution
+        of the geometry source is in the ``attribution`` column.
+        """
+        return self.con.execute(
+            """SELECT g.region_level, g.region_code, coalesce(r.name, g.region_code) AS name, g.geojson,
+                      s.attribution
+               FROM (SELECT *, row_number() OVER (PARTITION BY region_level, region_code ORDER BY source_id DESC)
+                     AS rank FROM geometries WHERE region_level = ?) g
+               JOIN sources s USING (source_id)
+               LEFT JOIN regions r ON r.source_id = g.source_id AND r.region_level = g.region_level
+                                  AND r.region_code = g.region_code
+               WHERE g.rank = 1 ORDER BY g.region_code""",
+            [level],
+        ).df()
