@@ -53,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     with Warehouse.open(path) as wh:
         results = wh.import_files(files)
         for r in results:
-            console.print(f"  {r.status:<9} {r.file_name}  ({format_number(r.observations)} rows)")
+            counts = [
+                f"{format_number(n)} {what}"
+                for n, what in ((r.observations, "observations"), (r.regions, "regions"), (r.geometries, "geometries"))
+                if n
+            ]
+            console.print(f"  {r.status:<9} {r.file_name}  ({', '.join(counts) or 'nothing new'})")
         console.print(f"Warehouse: {path}\n")
         selections = [resolve_region("emscher-lippe"), resolve_region("region-hannover")]
         s = structure(wh, selections)

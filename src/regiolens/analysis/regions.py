@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -103,8 +103,7 @@ def summarise_region(wh: Warehouse, sel: RegionSelection, measure: str = "employ
     if sel.group is None:
         if sel.code not in names and sel.code not in series:
             raise RegiolensError(f"region {sel.code} ({level}) is not in the warehouse")
-        summary = one(sel.code)
-        return RegionSummary(**{**summary.__dict__, "ref": sel.ref, "attribution": attribution})
+        return replace(one(sel.code), ref=sel.ref, attribution=attribution)
     g = sel.group
     return RegionSummary(
         ref=sel.ref,

@@ -63,7 +63,7 @@ def import_(
         render(
             [r.__dict__ for r in results],
             fmt,
-            ["file_name", "dataset_key", "status", "observations", "notes"],
+            ["file_name", "dataset_key", "status", "observations", "regions", "geometries", "notes"],
             title=f"Import into {wh.path}",
         )
 

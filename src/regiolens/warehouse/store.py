@@ -37,6 +37,8 @@ class ImportResult:
     file_name: str
     status: ImportStatus
     observations: int
+    regions: int
+    geometries: int
     notes: tuple[str, ...]
 
 
@@ -130,7 +132,7 @@ class Warehouse:
             "SELECT source_id, sha256 FROM sources WHERE dataset_key = ?", [info.dataset_key]
         ).fetchone()
         if row is not None and row[1] == info.sha256:
-            return ImportResult(info.dataset_key, info.file_name, "unchanged", 0, info.notes)
+            return ImportResult(info.dataset_key, info.file_name, "unchanged", 0, 0, 0, info.notes)
         status: ImportStatus = "added"
         if row is not None:
             status = "replaced"
@@ -177,7 +179,9 @@ class Warehouse:
             ["region_level", "region_code", "name", "parent_code", "nuts_code", "kind"],
         )
         self._append("geometries", source_id, p.geometries, ["region_level", "region_code", "geojson"])
-        return ImportResult(info.dataset_key, info.file_name, status, len(p.observations), info.notes)
+        return ImportResult(
+            info.dataset_key, info.file_name, status, len(p.observations), len(p.regions), len(p.geometries), info.notes
+        )
 
     def _append(self, table: str, source_id: int, frame: pd.DataFrame, columns: list[str]) -> None:
         if frame.empty:
