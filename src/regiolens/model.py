@@ -69,6 +69,9 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
 REGION_COLUMNS: tuple[str, ...] = ("region_level", "region_code", "name", "parent_code", "nuts_code", "kind")
 """Columns of region descriptions a source may carry (registry files, names in statistics files)."""
 
+GEOMETRY_COLUMNS: tuple[str, ...] = ("region_level", "region_code", "geojson")
+"""Columns of geometries a source may carry (GeoJSON geometry text, WGS84, rings wound for Vega/d3)."""
+
 TOTAL_INDUSTRY = "TOTAL"
 """Industry code of the all-industries total in every classification."""
 
@@ -100,9 +103,7 @@ class ParsedSource:
     info: SourceInfo
     observations: pd.DataFrame = field(default_factory=lambda: empty_observations())
     regions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(REGION_COLUMNS)))
-    geometries: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["region_level", "region_code", "geojson"])
-    )
+    geometries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(GEOMETRY_COLUMNS)))
     path: str | None = None  # where the file was read from, for error messages (set by read_source)
 
 

@@ -22,7 +22,7 @@ from regiolens.config import warehouse_path
 from regiolens.errors import RegiolensError
 from regiolens.ingest.base import read_source
 from regiolens.ingest.validate import validate
-from regiolens.model import ParsedSource
+from regiolens.model import GEOMETRY_COLUMNS, OBSERVATION_COLUMNS, REGION_COLUMNS, ParsedSource
 from regiolens.regions.history import CHANGES
 from regiolens.warehouse.schema import DDL, SCHEMA_VERSION
 
@@ -157,36 +157,17 @@ class Warehouse:
                 datetime.now(UTC),
             ],
         ).fetchone()  # type: ignore[misc]
-        self._append(
-            "observations",
-            source_id,
-            p.observations,
-            [
-                "region_code",
-                "region_level",
-                "industry_code",
-                "classification",
-                "year",
-                "measure",
-                "value",
-                "flag",
-            ],
-        )
-        self._append(
-            "regions",
-            source_id,
-            p.regions,
-            ["region_level", "region_code", "name", "parent_code", "nuts_code", "kind"],
-        )
-        self._append("geometries", source_id, p.geometries, ["region_level", "region_code", "geojson"])
+        self._append("observations", source_id, p.observations, OBSERVATION_COLUMNS)
+        self._append("regions", source_id, p.regions, REGION_COLUMNS)
+        self._append("geometries", source_id, p.geometries, GEOMETRY_COLUMNS)
         return ImportResult(
             info.dataset_key, info.file_name, status, len(p.observations), len(p.regions), len(p.geometries), info.notes
         )
 
-    def _append(self, table: str, source_id: int, frame: pd.DataFrame, columns: list[str]) -> None:
+    def _append(self, table: str, source_id: int, frame: pd.DataFrame, columns: Sequence[str]) -> None:
         if frame.empty:
             return
-        incoming = frame[columns]
+        incoming = frame[list(columns)]
         self.con.register("incoming", incoming)
         try:
             self.con.execute(
