@@ -1,0 +1,234 @@
+"""Typed results of the analyses: what the CLI prints, the web shows and the reports render.
+
+One number, one code path: every figure a person sees is a field of these dataclasses, computed once
+in :mod:`regiolens.analysis`. They serialise to JSON with :func:`dataclasses.asdict` (NaN → ``None``
+by the output layer) and to tables with :func:`rows`.
+
+Field names carry English words; German and English labels of every concept are in :data:`LABELS`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+LABELS: dict[str, dict[str, str]] = {
+    "employment": {"de": "Beschäftigte", "en": "Employees"},
+    "employment_base": {"de": "Beschäftigte (Basisjahr)", "en": "Employees (base year)"},
+    "share": {"de": "Anteil", "en": "Share"},
+    "reference_share": {"de": "Anteil Referenz", "en": "Reference share"},
+    "lq": {"de": "Standortquotient", "en": "Location quotient"},
+    "lq_low": {"de": "Standortquotient, untere Grenze", "en": "LQ, lower bound"},
+    "lq_high": {"de": "Standortquotient, obere Grenze", "en": "LQ, upper bound"},
+    "growth": {"de": "Wachstum", "en": "Growth"},
+    "cagr": {"de": "Jährliche Wachstumsrate", "en": "Compound annual growth rate"},
+    "reference_growth": {"de": "Wachstum Referenz", "en": "Reference growth"},
+    "actual_change": {"de": "Veränderung", "en": "Actual change"},
+    "national": {"de": "Konjunkturkomponente", "en": "National share"},
+    "industry_mix": {"de": "Strukturkomponente", "en": "Industry mix"},
+    "regional": {"de": "Standortkomponente", "en": "Regional (competitive) effect"},
+    "competitive": {"de": "Standortkomponente (homothetisch)", "en": "Competitive effect (homothetic)"},
+    "allocation": {"de": "Allokationseffekt", "en": "Allocation effect"},
+    "structural_factor": {"de": "Strukturfaktor (Gerfin)", "en": "Structural factor (Gerfin)"},
+    "location_factor": {"de": "Standortfaktor (Gerfin)", "en": "Location factor (Gerfin)"},
+    "strong": {"de": "Stark", "en": "Strong"},
+    "small_number": {"de": "Kleine Fallzahl", "en": "Small number"},
+}
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where the numbers come from: shown under every table and chart."""
+
+    dataset_key: str
+    publisher: str
+    licence: str
+    attribution: str
+    vintage: str | None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A named strength rule, e.g. ``lq>=1.25``, with its description in both languages."""
+
+    preset: str
+    description_de: str
+    description_en: str
+    source: str
+
+
+@dataclass(frozen=True)
+class IndustryRow:
+    """One industry (or cluster) of a region: size, structure, location quotient, growth, shift-share."""
+
+    code: str
+    label_de: str
+    label_en: str
+    employment: float | None
+    employment_base: float | None
+    flag: str
+    share: float | None
+    reference_share: float | None
+    lq: float | None
+    lq_low: float | None
+    lq_high: float | None
+    growth: float | None
+    cagr: float | None
+    reference_growth: float | None
+    national: float | None
+    industry_mix: float | None
+    regional: float | None
+    competitive: float | None
+    allocation: float | None
+    strong: bool
+    small_number: bool
+
+
+@dataclass(frozen=True)
+class ShiftShareTotals:
+    """The region's shift-share over all industries (absolute persons; Gerfin factors are ratios)."""
+
+    actual_change: float
+    national: float
+    industry_mix: float
+    regional: float
+    competitive: float
+    allocation: float
+    structural_factor: float
+    location_factor: float
+    dynamic_national: float | None = None
+    dynamic_industry_mix: float | None = None
+    dynamic_regional: float | None = None
+
+
+@dataclass(frozen=True)
+class Specialisation:
+    """How specialised the region is against the reference structure (see :mod:`regiolens.metrics`)."""
+
+    krugman: float | None
+    hoover: float | None
+    gini: float | None
+    herfindahl: float | None
+    entropy: float | None
+    related_variety: float | None = None
+    unrelated_variety: float | None = None
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """A cluster of a taxonomy in the region: resolvable or not, and if so its figures."""
+
+    taxonomy: str
+    cluster: str
+    name_de: str
+    name_en: str
+    status: str  # exact | approximation | not resolvable
+    reason: str
+    figures: IndustryRow | None
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    ref: str
+    name: str
+    level: str
+    members: list[str]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything :func:`regiolens.analysis.profile.profile` knows about one region (or group)."""
+
+    region: RegionRef
+    reference: RegionRef
+    year: int
+    base_year: int
+    measure: str
+    classification: str
+    total_employment: float
+    total_employment_base: float
+    reference_total: float
+    reference_total_base: float
+    industries: list[IndustryRow]
+    shift_share: ShiftShareTotals
+    specialisation: Specialisation
+    clusters: list[ClusterRow]
+    threshold: Threshold
+    sources: list[SourceRef]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One industry where the regions differ, with the share of the growth gap due to structure."""
+
+    code: str
+    label_de: str
+    label_en: str
+    lq: dict[str, float | None]
+    strong_in: list[str]
+    text_de: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class GrowthGap:
+    """Growth of region a minus region b, split into industry mix (structure) and regional effect."""
+
+    a: str
+    b: str
+    growth_a: float
+    growth_b: float
+    gap: float
+    structural: float
+    regional: float
+    structural_share: float | None
+    text_de: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Regions side by side: shared strengths, differences, and how much structure explains."""
+
+    profiles: list[Profile]
+    shared_strengths: list[str]
+    differences: list[Difference]
+    growth_gaps: list[GrowthGap]
+    summary_de: list[str]
+    summary_en: list[str]
+
+
+@dataclass(frozen=True)
+class MapValue:
+    code: str
+    name: str
+    lq: float | None
+    employment: float | None
+    flag: str
+
+
+@dataclass(frozen=True)
+class LQMap:
+    """Location quotients of one industry for every region of a level, for a choropleth.
+
+    ``geometry`` is a GeoJSON FeatureCollection (feature ids ``"<level>:<code>"``, rings wound for Vega);
+    ``highlight`` the codes of the profiled region(s), drawn with an outline.
+    """
+
+    industry: str
+    label_de: str
+    label_en: str
+    level: str
+    year: int
+    reference: str
+    values: list[MapValue]
+    highlight: list[str]
+    geometry: dict[str, Any]
+    attribution: list[str]
+
+
+def rows(items: list[Any]) -> list[dict[str, Any]]:
+    """Dataclass instances as flat dictionaries (for tables, CSV and Excel sheets)."""
+    return [dataclasses.asdict(i) for i in items]
