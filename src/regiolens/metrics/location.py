@@ -17,6 +17,8 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from regiolens.metrics.stats import FloatArray, safe_divide
+
 __all__ = [
     "LQInterval",
     "cagr",
@@ -25,15 +27,6 @@ __all__ = [
     "lq_confidence_interval",
     "shares",
 ]
-
-FloatArray = NDArray[np.float64]
-
-
-def _divide(numerator: ArrayLike, denominator: ArrayLike) -> FloatArray:
-    """``numerator / denominator`` as float64, ``NaN`` where the quotient is not finite (``x/0``, ``0/0``)."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = np.true_divide(np.asarray(numerator, dtype=np.float64), np.asarray(denominator, dtype=np.float64))
-    return np.where(np.isinf(out), np.nan, out)
 
 
 def _as_float(a: ArrayLike) -> FloatArray:
@@ -83,7 +76,7 @@ def shares(x: ArrayLike, region_totals: ArrayLike | None = None) -> FloatArray:
     """
     xa = _as_float(x)
     rt = np.nansum(xa, axis=-1) if region_totals is None else _as_float(region_totals)
-    return _divide(xa, rt[..., None])
+    return safe_divide(xa, rt[..., None])
 
 
 def location_quotient(
@@ -143,9 +136,9 @@ def location_quotient(
     """
     xa = _as_float(x)
     rt, ref, ref_total = _totals(xa, region_totals, reference, reference_total)
-    region_share = _divide(xa, rt[..., None])
-    reference_share = _divide(ref, ref_total[..., None])
-    return _divide(region_share, reference_share[..., None, :])
+    region_share = safe_divide(xa, rt[..., None])
+    reference_share = safe_divide(ref, ref_total[..., None])
+    return safe_divide(region_share, reference_share[..., None, :])
 
 
 @dataclass(frozen=True)
@@ -275,7 +268,7 @@ def growth_rate(start: ArrayLike, end: ArrayLike) -> FloatArray:
     100, rounds to 2 decimals, turns ``0/0`` into 0 and keeps ``inf``; we do none of that.
     """
     s = _as_float(start)
-    return _divide(_as_float(end) - s, s)
+    return safe_divide(_as_float(end) - s, s)
 
 
 def cagr(start: ArrayLike, end: ArrayLike, years: ArrayLike) -> FloatArray:

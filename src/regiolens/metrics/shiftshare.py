@@ -39,9 +39,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from regiolens.metrics.location import _as_float, _divide
+from regiolens.metrics.location import _as_float
+from regiolens.metrics.stats import FloatArray, safe_divide
 
 __all__ = [
     "LABELS",
@@ -57,7 +58,6 @@ __all__ = [
     "shift_share",
 ]
 
-FloatArray = NDArray[np.float64]
 
 LABELS: dict[str, dict[str, str]] = {
     "actual_change": {"en": "Actual change", "de": "Tatsächliche Veränderung"},
@@ -226,8 +226,8 @@ def _zero_base(e0: FloatArray, value: FloatArray) -> FloatArray:
 
 
 def _classic(v: _Inputs) -> ShiftShare:
-    growth = _divide(v.total1 - v.total0, v.total0)[..., None, None]  # G
-    industry_growth = _divide(v.ref1 - v.ref0, v.ref0)[..., None, :]  # G_i
+    growth = safe_divide(v.total1 - v.total0, v.total0)[..., None, None]  # G
+    industry_growth = safe_divide(v.ref1 - v.ref0, v.ref0)[..., None, :]  # G_i
     with np.errstate(invalid="ignore"):
         actual = v.e1 - v.e0
         national = _zero_base(v.e0, v.e0 * growth)
@@ -316,13 +316,13 @@ def esteban_marquillas(
     v = _inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end)
     classic = _classic(v)
     region_total = np.sum(v.e0, axis=-1)[..., None]
-    reference_share = _divide(v.ref0, v.total0[..., None])[..., None, :]
+    reference_share = safe_divide(v.ref0, v.total0[..., None])[..., None, :]
     homothetic = region_total * reference_share
     regional = classic.regional_by_industry
     with np.errstate(invalid="ignore"):
         competitive = np.where(
             v.e0 != 0,
-            _divide(homothetic, v.e0) * regional,
+            safe_divide(homothetic, v.e0) * regional,
             np.where(v.e1 == 0, 0.0, np.nan),
         )
         allocation = regional - competitive
@@ -361,18 +361,18 @@ def gerfin(
     Textbook check (Farhauer/Kröll, region A): structural 1.00483, location 0.98558, regional 0.99034.
     """
     v = _inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end)
-    factor = _divide(v.total1, v.total0)  # E1/E0, (...)
-    industry_factor = _divide(v.ref1, v.ref0)  # E_i1/E_i0, (..., I)
+    factor = safe_divide(v.total1, v.total0)  # E1/E0, (...)
+    industry_factor = safe_divide(v.ref1, v.ref0)  # E_i1/E_i0, (..., I)
     with np.errstate(invalid="ignore"):
         expected = np.sum(_zero_base(v.e0, v.e0 * industry_factor[..., None, :]), axis=-1)  # ê_r1
     e_r0 = np.sum(v.e0, axis=-1)
     e_r1 = np.sum(v.e1, axis=-1)
     return Gerfin(
-        structural_factor=_divide(_divide(expected, e_r0), factor[..., None]),
-        location_factor=_divide(e_r1, expected),
-        regional_factor=_divide(_divide(e_r1, e_r0), factor[..., None]),
-        structural_factor_by_industry=_divide(industry_factor, factor[..., None]),
-        location_factor_by_industry=_divide(_divide(v.e1, v.e0), industry_factor[..., None, :]),
+        structural_factor=safe_divide(safe_divide(expected, e_r0), factor[..., None]),
+        location_factor=safe_divide(e_r1, expected),
+        regional_factor=safe_divide(safe_divide(e_r1, e_r0), factor[..., None]),
+        structural_factor_by_industry=safe_divide(industry_factor, factor[..., None]),
+        location_factor_by_industry=safe_divide(safe_divide(v.e1, v.e0), industry_factor[..., None, :]),
     )
 
 

@@ -1,0 +1,283 @@
+"""Specialisation of regions: how far a region's industry structure departs from a reference structure.
+
+Every function here works **per row** (region) of ``x`` with shape ``(..., R, I)`` and returns shape
+``(..., R)``; the package conventions apply (see :mod:`regiolens.metrics`). Notation:
+
+- ``s_ri = x_ri / x_r`` — industry ``i``'s share of region ``r``'s total ``x_r`` (``region_totals``,
+  default: the row sums);
+- ``S_i = X_i / X`` — industry ``i``'s share of the reference area (``reference`` and ``reference_total``,
+  default: column sums over the regions given and their sum, i.e. the regions are the whole economy).
+
+Every measure needs every cell of the row, so a row with a ``NaN`` cell gives ``NaN``; a row with a
+zero total has no structure and gives ``NaN`` as well. A zero cell is meaningful (the industry is absent).
+
+Naming across the reference implementations (see ``shared/reference/econ_methods.md``):
+
+- :func:`krugman_index` ``K`` — EconGeo ``krugman_index`` (``K``); REAT ``krugman.spec`` (``K``, two regions);
+- :func:`hoover_specialisation` ``K/2`` — EconGeo ``spec_coeff``; REAT ``spec`` "Hoover" (vs national structure);
+- :func:`gini_specialisation` — REAT ``gini.spec`` (EconGeo has none);
+- :func:`herfindahl` — EconGeo ``herfindahl``; REAT ``herf`` (on any vector);
+- :func:`entropy` — EconGeo ``entropy`` (log2 with ``+1e-9``, 3 dp); REAT: none (``theil`` is the mean log deviation);
+- :func:`variety` — related/unrelated variety (Frenken, Van Oort & Verburg 2007); in neither package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from regiolens.metrics.location import shares
+from regiolens.metrics.stats import FloatArray, safe_divide
+
+__all__ = [
+    "Variety",
+    "entropy",
+    "gini_specialisation",
+    "herfindahl",
+    "hoover_specialisation",
+    "krugman_index",
+    "variety",
+]
+
+
+# ------------------------------------------------------------------ shares
+def _matrix(x: ArrayLike) -> FloatArray:
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim < 2:
+        raise ValueError(f"x must have shape (..., R, I), got {a.shape}")
+    return a
+
+
+def _reference_shares(x: FloatArray, reference: ArrayLike | None, reference_total: ArrayLike | None) -> FloatArray:
+    """``S_i = X_i / X``, shape ``(..., 1, I)`` so that it broadcasts against the regions."""
+    ref = np.nansum(x, axis=-2) if reference is None else np.asarray(reference, dtype=np.float64)
+    total = np.nansum(ref, axis=-1) if reference_total is None else np.asarray(reference_total, dtype=np.float64)
+    return safe_divide(ref, total[..., None])[..., None, :]
+
+
+def _plogp(p: FloatArray) -> FloatArray:
+    """``p · ln p`` with ``0 · ln 0 = 0``; ``NaN`` for ``NaN`` or negative ``p``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(p == 0, 0.0, p * np.log(p))
+
+
+def _log_base(base: float | None) -> float:
+    if base is None:
+        return 1.0
+    if not base > 0 or base == 1:
+        raise ValueError(f"log base must be positive and not 1, got {base}")
+    return float(np.log(base))
+
+
+# ------------------------------------------------------------------ dissimilarity indices
+def krugman_index(
+    x: ArrayLike,
+    *,
+    region_totals: ArrayLike | None = None,
+    reference: ArrayLike | None = None,
+    reference_total: ArrayLike | None = None,
+) -> FloatArray:
+    """Krugman specialisation index of each region against a reference structure.
+
+    ``K_r = Σ_i |s_ri − S_i|``, in ``[0, 2]``: 0 when the region has the reference structure, 2 when
+    region and reference have no industry in common.
+
+    Reference: Krugman, P. (1991), *Geography and Trade*, MIT Press (there between two regions).
+
+    Conventions: the reference structure ``S`` is named explicitly by ``reference``/``reference_total``
+    (default: the regions given, including region ``r`` itself — as EconGeo ``krugman_index``). REAT
+    ``krugman.spec(e_ij, e_il)`` compares two regions directly and ``krugman.spec2`` compares with the
+    *unweighted mean* of the other regions' share vectors; pass that mean as ``reference`` with
+    ``reference_total=1`` to reproduce it. No factor ½ (for K/2 see :func:`hoover_specialisation`).
+    """
+    a = _matrix(x)
+    s = shares(a, region_totals)
+    big_s = _reference_shares(a, reference, reference_total)
+    return np.sum(np.abs(s - big_s), axis=-1)
+
+
+def hoover_specialisation(
+    x: ArrayLike,
+    *,
+    region_totals: ArrayLike | None = None,
+    reference: ArrayLike | None = None,
+    reference_total: ArrayLike | None = None,
+) -> FloatArray:
+    """Hoover (Balassa–Hoover) coefficient of specialisation: ``½ Σ_i |s_ri − S_i| = K_r / 2``, in ``[0, 1]``.
+
+    The share of the region's employment that would have to change industry for the region to have
+    the reference structure (a dissimilarity index).
+
+    Reference: Hoover, E. M. (1936), "The measurement of industrial localization", *Review of
+    Economics and Statistics* 18(4); EconGeo ``spec_coeff``.
+
+    Conventions: the anchors name the same number differently — EconGeo ``spec_coeff`` ("Hoover
+    coefficient of specialisation") is ``K/2``; REAT ``krugman.spec`` is ``K`` without the ½. We keep
+    both, under distinct names: :func:`krugman_index` is ``K``, this function is ``K/2``.
+    """
+    return 0.5 * krugman_index(x, region_totals=region_totals, reference=reference, reference_total=reference_total)
+
+
+def gini_specialisation(
+    x: ArrayLike,
+    *,
+    region_totals: ArrayLike | None = None,
+    reference: ArrayLike | None = None,
+    reference_total: ArrayLike | None = None,
+    normalised: bool = False,
+) -> FloatArray:
+    """Gini coefficient of specialisation: inequality of a region's location quotients across industries.
+
+    With the region's ``n`` location quotients ``LQ_ri = s_ri / S_i`` sorted ascending
+    (``R_(1) ≤ … ≤ R_(n)``) and their unweighted mean ``R̄``::
+
+        G_r = 2 / (n² · R̄) · Σ_λ λ · (R_(λ) − R̄)
+
+    This is exactly the usual Gini coefficient of the ``n`` values (``2 Σ λ R_(λ) / (n Σ R) − (n+1)/n``);
+    it lies in ``[0, (n−1)/n]``. ``normalised=True`` multiplies by ``n/(n−1)`` (range ``[0, 1]``, as
+    REAT's ``coefnorm``); ``n = 1`` then gives ``NaN``.
+
+    Reference: REAT 3.0.3 ``gini.spec(e_ij, e_i)`` (Wieland, T., REAT: Regional Economic Analysis
+    Toolbox); the formula as coded there was checked against the identity above.
+
+    Conventions: each industry counts equally (an unweighted Gini of the LQs). Industries absent from
+    the reference area *and* the region (``S_i = 0 = s_ri``) are not part of the economy and are left
+    out of ``n``; a region with employment in an industry the reference lacks (LQ = ``x/0``) gives
+    ``NaN``, as does any ``NaN`` cell. REAT has no such rule (its LQ would be ``NaN``/``Inf``).
+    """
+    a = _matrix(x)
+    s = shares(a, region_totals)
+    big_s = np.broadcast_to(_reference_shares(a, reference, reference_total), s.shape)
+    lq = safe_divide(s, big_s)
+    excluded = (big_s == 0) & (s == 0)
+    unknown = np.any(np.isnan(lq) & ~excluded, axis=-1)
+    valid = ~np.isnan(lq)  # excluded industries have NaN LQs (0/0)
+    n = valid.sum(axis=-1).astype(np.float64)
+    ordered = np.sort(np.where(valid, lq, np.nan), axis=-1)  # NaN (excluded) last
+    mean = safe_divide(np.nansum(ordered, axis=-1), n)
+    rank = np.arange(1, a.shape[-1] + 1, dtype=np.float64)
+    weighted = np.nansum(rank * (ordered - mean[..., None]), axis=-1)
+    g = safe_divide(2.0 * weighted, n**2 * mean)
+    if normalised:
+        g = g * safe_divide(n, n - 1.0)
+    return np.where(unknown, np.nan, g)
+
+
+# ------------------------------------------------------------------ diversity of the own structure
+def herfindahl(
+    x: ArrayLike,
+    *,
+    region_totals: ArrayLike | None = None,
+    normalised: bool = False,
+) -> FloatArray:
+    """Herfindahl–Hirschman index of a region's industry structure: ``H_r = Σ_i s_ri²``.
+
+    For shares that sum to one, ``H_r ∈ [1/I, 1]``: ``1/I`` for an even spread over all ``I``
+    industries, 1 for a region with a single industry. ``normalised=True`` gives
+    ``H* = (H − 1/I) / (1 − 1/I) ∈ [0, 1]`` (REAT ``herf(coefnorm=TRUE)``); ``I = 1`` then gives ``NaN``.
+    ``I`` is the number of industries on the axis, zero columns included. ``1/H`` is the "numbers
+    equivalent" (REAT ``output="eq"``).
+
+    Reference: Herfindahl, O. C. (1950), *Concentration in the Steel Industry*; Hirschman, A. O.
+    (1945); EconGeo ``herfindahl`` (same formula, no rounding).
+
+    Conventions: absolute specialisation — no reference area. With ``region_totals`` that exceed the
+    row sums (e.g. a total that includes unassigned employment) the shares do not sum to one and ``H``
+    is computed from them as they are.
+    """
+    a = _matrix(x)
+    s = shares(a, region_totals)
+    h = np.sum(s**2, axis=-1)
+    if normalised:
+        n = float(a.shape[-1])
+        h = safe_divide(h - 1.0 / n, 1.0 - 1.0 / n) if n > 1 else np.full_like(h, np.nan)
+    return h
+
+
+def entropy(
+    x: ArrayLike,
+    *,
+    region_totals: ArrayLike | None = None,
+    base: float | None = None,
+) -> FloatArray:
+    """Shannon entropy of a region's industry structure: ``E_r = −Σ_i s_ri · log_b s_ri`` with ``0 · log 0 = 0``.
+
+    In ``[0, log_b I]`` for shares that sum to one: 0 for a single industry, ``log_b I`` for an even
+    spread. ``base=None`` is the natural logarithm (nats); ``base=2`` gives bits.
+
+    Reference: Shannon, C. E. (1948), "A mathematical theory of communication"; as a diversity measure
+    of regions: Frenken, K., Van Oort, F. & Verburg, T. (2007), *Regional Studies* 41(5).
+
+    Conventions: EconGeo ``entropy`` uses ``log2(p + 1e-9)`` and rounds to 3 decimals; we use the exact
+    ``0 · log 0 = 0``, natural log by default and no rounding (``base=2`` matches EconGeo to about 1e-8).
+    """
+    a = _matrix(x)
+    s = shares(a, region_totals)
+    return -np.sum(_plogp(s), axis=-1) / _log_base(base)
+
+
+@dataclass(frozen=True)
+class Variety:
+    """Entropy decomposition of each region's structure (arrays of shape ``(..., R)``).
+
+    ``entropy == related + unrelated`` up to floating-point rounding.
+    """
+
+    entropy: FloatArray
+    """Total entropy ``H`` over the fine industries."""
+    related: FloatArray
+    """Related variety ``RV = Σ_g P_g · H_g``: the entropy *within* groups, weighted by group share."""
+    unrelated: FloatArray
+    """Unrelated variety ``UV = −Σ_g P_g · log P_g``: the entropy *between* groups."""
+
+
+def variety(
+    x: ArrayLike,
+    groups: ArrayLike,
+    *,
+    region_totals: ArrayLike | None = None,
+    base: float | None = None,
+) -> Variety:
+    """Related and unrelated variety (entropy decomposition by groups of industries).
+
+    ``groups[i]`` is the integer id of the coarser group of industry ``i`` (any integers, not
+    necessarily contiguous; build it from a roll-up in :mod:`regiolens.classifications`, e.g. classes
+    → divisions). With group shares ``P_g = Σ_{i∈g} s_ri`` and within-group entropy
+    ``H_g = −Σ_{i∈g} (s_ri/P_g) · log(s_ri/P_g)``::
+
+        UV = −Σ_g P_g · log P_g                    (unrelated variety: between groups)
+        RV = Σ_g P_g · H_g = −Σ_i s_ri · log(s_ri / P_g(i))   (related variety: within groups)
+        H  = −Σ_i s_ri · log s_ri = UV + RV
+
+    The decomposition is an identity of the entropy (Theil 1972), so it holds for every grouping.
+
+    Reference: Frenken, K., Van Oort, F. & Verburg, T. (2007), "Related variety, unrelated variety and
+    regional economic growth", *Regional Studies* 41(5), 685–697; Theil, H. (1972), *Statistical
+    Decomposition Analysis*.
+
+    Conventions: as :func:`entropy` (natural log unless ``base`` is given; Frenken et al. use log2).
+    A group with a ``NaN`` cell has an unknown share, so ``UV``, ``RV`` and ``H`` of that region are ``NaN``.
+    """
+    a = _matrix(x)
+    g = np.asarray(groups)
+    if g.shape != (a.shape[-1],):
+        raise ValueError(f"groups must have one id per industry, shape ({a.shape[-1]},), got {g.shape}")
+    if not np.issubdtype(g.dtype, np.integer):
+        raise ValueError(f"groups must be integer ids, got dtype {g.dtype}")
+    _, code = np.unique(g, return_inverse=True)
+    onehot = (code[:, None] == np.arange(int(code.max(initial=-1)) + 1)[None, :]).astype(np.float64)  # (I, G)
+    s = shares(a, region_totals)
+    unknown = np.isnan(s)
+    p = np.where(unknown, 0.0, s) @ onehot
+    p = np.where((unknown.astype(np.float64) @ onehot) > 0, np.nan, p)  # (..., R, G)
+    scale = _log_base(base)
+    within = safe_divide(s, p[..., code])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rv_terms = np.where(s == 0, 0.0, s * np.log(within))
+    return Variety(
+        entropy=-np.sum(_plogp(s), axis=-1) / scale,
+        related=-np.sum(rv_terms, axis=-1) / scale,
+        unrelated=-np.sum(_plogp(p), axis=-1) / scale,
+    )
