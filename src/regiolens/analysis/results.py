@@ -173,6 +173,15 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class GapContribution:
+    """One industry's part of a growth gap, in percentage points of the base-year employment."""
+
+    code: str
+    structural: float | None
+    regional: float | None
+
+
+@dataclass(frozen=True)
 class GrowthGap:
     """Growth of region a minus region b, split into industry mix (structure) and regional effect."""
 
@@ -186,6 +195,7 @@ class GrowthGap:
     structural_share: float | None
     text_de: str
     text_en: str
+    by_industry: list[GapContribution] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from regiolens import __version__
-from regiolens.cli import data, industries, regions
+from regiolens.cli import analysis, data, industries, regions
 
 app = typer.Typer(
     name="regiolens",
@@ -16,6 +16,8 @@ app = typer.Typer(
 app.add_typer(data.app, name="data")
 app.add_typer(regions.app, name="regions")
 app.add_typer(industries.app, name="industries")
+app.command("profile")(analysis.profile_cmd)
+app.command("compare")(analysis.compare_cmd)
 
 
 @app.command()

@@ -1,0 +1,300 @@
+"""The profile of one region (or group): structure, location quotients, growth, shift-share, clusters.
+
+``profile(wh, region, year, base_year, reference)`` reads two panels — the region (a group is summed from
+its members first) and the reference area (Germany unless named) — over the years from ``base_year`` to
+``year`` and composes the metrics of :mod:`regiolens.metrics` into a :class:`~regiolens.analysis.results.Profile`.
+
+Conventions, each stated in the profile's notes so that every figure can be explained:
+
+- Industries are a non-overlapping set (for the Regionalstatistik section groups: A, B-E, F, G-I, J, K, L,
+  M-N, O-Q, R-U). Region and reference totals are the sums over that set, so shares add up to one; for
+  Germany this leaves out the few persons "without assignment" that only the national total contains.
+- Shift-share compares ``base_year`` with ``year`` against the reference area's industry growth (classic
+  Dunn, Esteban-Marquillas, Gerfin); the dynamic variant sums the year-by-year components.
+- Strength is decided by a named threshold preset; an LQ whose confidence interval contains 1 is marked as
+  indistinguishable from the reference (see ``lq_low``/``lq_high``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from regiolens.analysis.results import (
+    IndustryRow,
+    Profile,
+    RegionRef,
+    ShiftShareTotals,
+    SourceRef,
+    Specialisation,
+    Threshold,
+)
+from regiolens.classifications import get_classification
+from regiolens.classifications.section_groups import BY_CODE, NON_OVERLAPPING, WZ2008_SECTION_GROUPS
+from regiolens.errors import RegiolensError
+from regiolens.metrics import location, shiftshare, specialisation, strength
+from regiolens.model import GERMANY_CODE, RegionLevel
+from regiolens.regions.resolve import RegionSelection
+from regiolens.warehouse.panel import Panel, query_panel
+from regiolens.warehouse.store import Warehouse
+
+GERMANY = RegionSelection("DG", RegionLevel.DE_BUND, GERMANY_CODE)
+
+
+def _num(value: float | np.floating) -> float | None:
+    v = float(value)
+    return None if np.isnan(v) else v
+
+
+def default_industries(classification: str) -> list[str]:
+    """The non-overlapping industry set a profile uses by default for ``classification``."""
+    if classification == WZ2008_SECTION_GROUPS:
+        return list(NON_OVERLAPPING)
+    raise RegiolensError(f"name the industries (or a level) for a profile in {classification}")
+
+
+def available_years(wh: Warehouse, measure: str, classification: str, level: str) -> list[int]:
+    """Years with observations of ``measure`` in ``classification`` at ``level``."""
+    return [
+        int(y)
+        for (y,) in wh.con.execute(
+            "SELECT DISTINCT year FROM observations WHERE measure = ? AND classification = ? AND region_level = ?"
+            " ORDER BY 1",
+            [measure, classification, level],
+        ).fetchall()
+    ]
+
+
+@dataclass(frozen=True)
+class _Series:
+    """Values of one region over the years: ``values[t, i]`` and flags, plus provenance."""
+
+    values: np.ndarray
+    flags: np.ndarray
+    source_ids: tuple[int, ...]
+
+
+def _series(
+    wh: Warehouse, sel: RegionSelection, years: Sequence[int], measure: str, classification: str, industries: list[str]
+) -> _Series:
+    p: Panel = query_panel(
+        wh.ibis,
+        measure=measure,
+        years=years,
+        region_level=sel.level.value,
+        classification=classification,
+        regions=[] if sel.group else [sel.code],
+        groups=[sel.group] if sel.group else [],
+        industries=industries,
+    )
+    return _Series(p.values[:, 0, :], p.flags[:, 0, :], p.source_ids)
+
+
+def region_ref(wh: Warehouse, sel: RegionSelection) -> RegionRef:
+    """Name and members of a selection, from the group definition or the region registry."""
+    if sel.group is not None:
+        return RegionRef(sel.ref, sel.group.label, "group", list(sel.group.members))
+    names = wh.regions(sel.level.value)
+    match = names[names.region_code == sel.code]
+    name = str(match.name.iloc[0]) if len(match) else ("Deutschland" if sel.code == GERMANY_CODE else sel.code)
+    return RegionRef(sel.ref, name, sel.level.value, [sel.code])
+
+
+def is_nested(region: RegionSelection, reference: RegionSelection) -> bool:
+    """Whether the reference area contains the region (Germany contains every German region)."""
+    if reference.level is RegionLevel.DE_BUND:
+        return region.level.value.startswith("de:")
+    if reference.group is None and reference.level.value.startswith("de:"):
+        return all(m.startswith(reference.code) for m in region.members)
+    return False
+
+
+def sources(wh: Warehouse, source_ids: Sequence[int]) -> list[SourceRef]:
+    """Provenance of the given sources, in import order."""
+    rows = wh.con.execute(
+        "SELECT dataset_key, publisher, licence, attribution, vintage FROM sources"
+        " WHERE source_id IN (SELECT UNNEST(?)) ORDER BY source_id",
+        [sorted(set(source_ids))],
+    ).fetchall()
+    return [SourceRef(*r) for r in rows]
+
+
+def _threshold(preset: str) -> Threshold:
+    rule = strength.PRESETS[preset]
+    return Threshold(rule.key, rule.description_de, rule.description_en, rule.source)
+
+
+def _labels(classification: str, codes: Sequence[str]) -> list[tuple[str, str]]:
+    """Display labels: the short ones of the section groups, else the classification's."""
+    if classification == WZ2008_SECTION_GROUPS:
+        return [(BY_CODE[c].short("de"), BY_CODE[c].short("en")) for c in codes]
+    clf = get_classification(classification)
+    return [(clf.label(c, "de"), clf.label(c, "en")) for c in codes]
+
+
+def _strong(
+    wh: Warehouse,
+    sel: RegionSelection,
+    lq_row: np.ndarray,
+    employment_row: np.ndarray,
+    reference: _Series,
+    year_index: int,
+    preset: str,
+    measure: str,
+    classification: str,
+    industries: list[str],
+    year: int,
+) -> tuple[np.ndarray, list[str]]:
+    """Strength of the region's industries; percentile rules rank it among all regions of its level."""
+    rule = strength.PRESETS[preset]
+    if rule.lq_quantile is None and rule.size_quantile is None:
+        result = strength.classify_strength(lq_row[None, :], rule=preset, employment=employment_row[None, :])
+        return result.strong[0], list(result.notes)
+    everyone = query_panel(
+        wh.ibis,
+        measure=measure,
+        years=year,
+        region_level=sel.level.value,
+        classification=classification,
+        groups=[sel.group] if sel.group else [],
+        industries=industries,
+    )
+    values = everyone.values[0]
+    totals = np.nansum(values, axis=-1)
+    lq_all = location.location_quotient(
+        values, totals, reference.values[year_index], np.nansum(reference.values[year_index])
+    )
+    result = strength.classify_strength(lq_all, rule=preset, employment=values)
+    row = everyone.regions.index(sel.code)
+    notes = [*result.notes, f"{rule.name_de}: Perzentile über alle {len(everyone.regions)} Regionen der Ebene"]
+    return result.strong[row], notes
+
+
+def profile(
+    wh: Warehouse,
+    region: RegionSelection,
+    year: int | None = None,
+    base_year: int | None = None,
+    reference: RegionSelection = GERMANY,
+    *,
+    measure: str = "employment",
+    classification: str = WZ2008_SECTION_GROUPS,
+    industries: Sequence[str] | None = None,
+    preset: str = "lq>=1.25",
+    confidence: float = 0.95,
+) -> Profile:
+    """Structure, LQs against ``reference``, growth and shift-share ``base_year`` → ``year`` of ``region``.
+
+    ``year`` defaults to the latest year with data, ``base_year`` to the earliest. Groups are summed from
+    their members before any ratio. See the module docstring for the conventions.
+    """
+    codes = list(industries) if industries is not None else default_industries(classification)
+    years_known = available_years(wh, measure, classification, region.level.value)
+    if not years_known:
+        raise RegiolensError(f"no {measure!r} data in {classification} for {region.level.value}; import data first")
+    year = year or years_known[-1]
+    base_year = base_year or years_known[0]
+    if base_year >= year:
+        raise RegiolensError(f"the base year ({base_year}) must lie before the year ({year})")
+    missing = [y for y in (base_year, year) if y not in years_known]
+    if missing:
+        raise RegiolensError(f"no data for {', '.join(map(str, missing))}; available: {years_known}")
+    years = [y for y in years_known if base_year <= y <= year]
+    t0, t1 = 0, len(years) - 1
+
+    reg = _series(wh, region, years, measure, classification, codes)
+    ref = _series(wh, reference, years, measure, classification, codes)
+    x, e = reg.values, ref.values  # (T, I)
+    x_tot, e_tot = np.nansum(x, axis=-1), np.nansum(e, axis=-1)  # (T,)
+
+    share = location.shares(x[t1][None, :], x_tot[t1 : t1 + 1])[0]
+    ref_share = location.shares(e[t1][None, :], e_tot[t1 : t1 + 1])[0]
+    interval = location.lq_confidence_interval(
+        x[t1][None, :], x_tot[t1 : t1 + 1], e[t1], e_tot[t1], level=confidence, nested=is_nested(region, reference)
+    )
+    lq = interval.lq[0]
+    growth = location.growth_rate(x[t0], x[t1])
+    cagr = location.cagr(x[t0], x[t1], year - base_year)
+    ref_growth = location.growth_rate(e[t0], e[t1])
+    ss_args = (x[t0][None, :], x[t1][None, :], e[t0], e[t1], e_tot[t0], e_tot[t1])
+    em = shiftshare.esteban_marquillas(*ss_args)
+    gerfin = shiftshare.gerfin(*ss_args)
+    dynamic = shiftshare.dynamic_shift_share(x[:, None, :], e, e_tot) if len(years) > 2 else None
+    strong, strength_notes = _strong(wh, region, lq, x[t1], ref, t1, preset, measure, classification, codes, year)
+    small = strength.small_numbers(x[t1]).any
+
+    rows = [
+        IndustryRow(
+            code=code,
+            label_de=de,
+            label_en=en,
+            employment=_num(x[t1, i]),
+            employment_base=_num(x[t0, i]),
+            flag=str(reg.flags[t1, i]),
+            share=_num(share[i]),
+            reference_share=_num(ref_share[i]),
+            lq=_num(lq[i]),
+            lq_low=_num(interval.lower[0, i]),
+            lq_high=_num(interval.upper[0, i]),
+            growth=_num(growth[i]),
+            cagr=_num(cagr[i]),
+            reference_growth=_num(ref_growth[i]),
+            national=_num(em.national_by_industry[0, i]),
+            industry_mix=_num(em.industry_mix_by_industry[0, i]),
+            regional=_num(em.regional_by_industry[0, i]),
+            competitive=_num(em.competitive_by_industry[0, i]),
+            allocation=_num(em.allocation_by_industry[0, i]),
+            strong=bool(strong[i]),
+            small_number=bool(small[i]),
+        )
+        for i, (code, (de, en)) in enumerate(zip(codes, _labels(classification, codes), strict=True))
+    ]
+    totals = ShiftShareTotals(
+        actual_change=float(em.actual_change[0]),
+        national=float(em.national[0]),
+        industry_mix=float(em.industry_mix[0]),
+        regional=float(em.regional[0]),
+        competitive=float(em.competitive[0]),
+        allocation=float(em.allocation[0]),
+        structural_factor=float(gerfin.structural_factor[0]),
+        location_factor=float(gerfin.location_factor[0]),
+        dynamic_national=None if dynamic is None else float(dynamic.total.national[0]),
+        dynamic_industry_mix=None if dynamic is None else float(dynamic.total.industry_mix[0]),
+        dynamic_regional=None if dynamic is None else float(dynamic.total.regional[0]),
+    )
+    spec = Specialisation(
+        krugman=_num(specialisation.krugman_index(x[t1][None, :], reference=e[t1])[0]),
+        hoover=_num(specialisation.hoover_specialisation(x[t1][None, :], reference=e[t1])[0]),
+        gini=_num(specialisation.gini_specialisation(x[t1][None, :], reference=e[t1])[0]),
+        herfindahl=_num(specialisation.herfindahl(x[t1][None, :])[0]),
+        entropy=_num(specialisation.entropy(x[t1][None, :])[0]),
+    )
+    notes = [
+        f"Anteile und Standortquotienten über die {len(codes)} überschneidungsfreien Wirtschaftszweige "
+        f"({classification}); Referenz: {region_ref(wh, reference).name}.",
+        *strength_notes,
+    ]
+    flagged = [c for c, f in zip(codes, reg.flags[t1], strict=True) if f not in ("none", "estimated")]
+    if flagged:
+        notes.append(f"Zellen ohne vollständigen Wert im Jahr {year}: {', '.join(flagged)}")
+    return Profile(
+        region=region_ref(wh, region),
+        reference=region_ref(wh, reference),
+        year=year,
+        base_year=base_year,
+        measure=measure,
+        classification=classification,
+        total_employment=float(x_tot[t1]),
+        total_employment_base=float(x_tot[t0]),
+        reference_total=float(e_tot[t1]),
+        reference_total_base=float(e_tot[t0]),
+        industries=rows,
+        shift_share=totals,
+        specialisation=spec,
+        clusters=[],
+        threshold=_threshold(preset),
+        sources=sources(wh, reg.source_ids + ref.source_ids),
+        notes=notes,
+    )

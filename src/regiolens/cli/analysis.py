@@ -1,0 +1,98 @@
+"""``regiolens profile`` and ``regiolens compare``: the cluster analytics of regions, side by side."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from regiolens.analysis.compare import compare
+from regiolens.analysis.profile import GERMANY, profile
+from regiolens.analysis.results import Profile
+from regiolens.cli.common import FormatOption, GroupsOption, WarehouseOption, user_errors
+from regiolens.cli.output import OutputFormat, render, render_document
+from regiolens.i18n import format_number
+from regiolens.metrics.strength import PRESETS
+from regiolens.regions.resolve import resolve_region
+from regiolens.warehouse.store import Warehouse
+
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Year (default: the latest with data).")]
+BaseYearOption = Annotated[
+    int | None, typer.Option("--base-year", "-b", help="Base year of growth and shift-share (default: earliest).")
+]
+ReferenceOption = Annotated[
+    str | None, typer.Option("--reference", "-r", help="Reference area (default: Germany), e.g. 05 or a group.")
+]
+ThresholdOption = Annotated[str, typer.Option("--threshold", "-t", help=f"Strength preset: {', '.join(PRESETS)}.")]
+
+INDUSTRY_COLUMNS = [
+    "code",
+    "label_de",
+    "employment",
+    "share",
+    "lq",
+    "lq_low",
+    "lq_high",
+    "growth",
+    "national",
+    "industry_mix",
+    "regional",
+    "strong",
+]
+
+
+def _caption(p: Profile) -> str:
+    return f"Referenz: {p.reference.name}; Stärke: {p.threshold.preset} – {p.threshold.description_de}\n" + "\n".join(
+        sorted({s.attribution for s in p.sources})
+    )
+
+
+def _print_profile(p: Profile, fmt: OutputFormat) -> None:
+    title = (
+        f"{p.region.name}: {p.measure} {p.year} (Basis {p.base_year}), {format_number(p.total_employment)} insgesamt"
+    )
+    render([r.__dict__ for r in p.industries], fmt, INDUSTRY_COLUMNS, title=title, caption=_caption(p))
+
+
+def profile_cmd(
+    region: Annotated[str, typer.Argument(help="A region code (05562) or group (emscher-lippe).")],
+    year: YearOption = None,
+    base_year: BaseYearOption = None,
+    reference: ReferenceOption = None,
+    threshold: ThresholdOption = "lq>=1.25",
+    warehouse: WarehouseOption = None,
+    groups: GroupsOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Profile a region: structure, location quotients, growth, shift-share, specialisation, clusters."""
+    with user_errors(), Warehouse.open(warehouse, read_only=True) as wh:
+        ref = resolve_region(reference, groups) if reference else GERMANY
+        p = profile(wh, resolve_region(region, groups), year, base_year, ref, preset=threshold)
+    if not render_document(p, fmt):
+        _print_profile(p, fmt)
+
+
+def compare_cmd(
+    regions: Annotated[list[str], typer.Argument(help="Two or more regions or groups.")],
+    year: YearOption = None,
+    base_year: BaseYearOption = None,
+    reference: ReferenceOption = None,
+    threshold: ThresholdOption = "lq>=1.25",
+    warehouse: WarehouseOption = None,
+    groups: GroupsOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Compare regions: shared strengths, differences, and how much of each the industry mix explains."""
+    with user_errors(), Warehouse.open(warehouse, read_only=True) as wh:
+        ref = resolve_region(reference, groups) if reference else GERMANY
+        c = compare(wh, [resolve_region(r, groups) for r in regions], year, base_year, ref, preset=threshold)
+    if render_document(c, fmt):
+        return
+    rows = [
+        {"code": d.code, "label_de": d.label_de, **{f"lq {k}": v for k, v in d.lq.items()}, "strong_in": d.strong_in}
+        for d in c.differences
+    ]
+    if fmt is OutputFormat.table:
+        for line in c.summary_de:
+            typer.echo(line)
+    render(rows, fmt, title="Unterschiede", caption=_caption(c.profiles[0]))
