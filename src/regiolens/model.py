@@ -49,6 +49,7 @@ class RegionLevel(StrEnum):
     US_STATE = "us:state"  # 2-digit FIPS
     US_COUNTY = "us:county"  # 5-digit FIPS
     GROUP = "group"  # a named group of regions, aggregated from its members
+    OTHER = "other"  # the user's own codes (any non-empty text), e.g. for `regiolens metrics compute`
 
 
 GERMANY_CODE = "DG"

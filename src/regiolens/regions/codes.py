@@ -20,6 +20,7 @@ CODE_PATTERNS: dict[RegionLevel, re.Pattern[str]] = {
     RegionLevel.US_STATE: re.compile(r"^\d{2}$"),
     RegionLevel.US_COUNTY: re.compile(r"^\d{5}$"),
     RegionLevel.GROUP: re.compile(r"^[a-z0-9][a-z0-9-]*$"),
+    RegionLevel.OTHER: re.compile(r"^\S(.*\S)?$"),
 }
 
 _AGS_LEVEL_BY_LENGTH = {
