@@ -73,7 +73,8 @@ def lq_map(
         for code, v, n, f in zip(regions.regions, lq[:, col], x[:, col], regions.flags[0, :, col], strict=True)
     ]
     by_code = {v.code: v for v in values}
-    geo = geo.assign(lq=geo.region_code.map({c: v.lq for c, v in by_code.items()}))
+    lq_by_code = geo.region_code.map({c: v.lq for c, v in by_code.items()}).astype(object)
+    geo = geo.assign(lq=lq_by_code.where(lq_by_code.notna(), None))  # no NaN in GeoJSON properties
     ((label_de, label_en),) = _labels(classification, [industry])
     attribution = sorted(
         set(geo.attribution)
