@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from regiolens import __version__
-from regiolens.cli import analysis, data, industries, metrics, regions
+from regiolens.cli import analysis, clusters, data, industries, metrics, regions
 
 app = typer.Typer(
     name="regiolens",
@@ -17,8 +17,10 @@ app.add_typer(data.app, name="data")
 app.add_typer(regions.app, name="regions")
 app.add_typer(industries.app, name="industries")
 app.add_typer(metrics.app, name="metrics")
+app.add_typer(clusters.app, name="clusters")
 app.command("profile")(analysis.profile_cmd)
 app.command("compare")(analysis.compare_cmd)
+app.command("report")(analysis.report_cmd)
 
 
 @app.command()
