@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from regiolens.analysis.compare import compare
+from regiolens.analysis.maps import default_map_industry, lq_map
 from regiolens.analysis.profile import GERMANY, profile
-from regiolens.analysis.results import Profile
+from regiolens.analysis.results import Comparison, Profile
 from regiolens.cli.common import FormatOption, GroupsOption, WarehouseOption, user_errors
 from regiolens.cli.output import OutputFormat, render, render_document
 from regiolens.i18n import format_number
 from regiolens.metrics.strength import PRESETS
 from regiolens.regions.resolve import resolve_region
+from regiolens.reports import write_report
 from regiolens.warehouse.store import Warehouse
 
 YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Year (default: the latest with data).")]
@@ -96,3 +99,39 @@ def compare_cmd(
         for line in c.summary_de:
             typer.echo(line)
     render(rows, fmt, title="Unterschiede", caption=_caption(c.profiles[0]))
+
+
+def report_cmd(
+    region: Annotated[str, typer.Argument(help="A region code or group.")],
+    out: Annotated[list[Path], typer.Option("--out", "-o", help="Output file(s): .pdf, .html or .xlsx.")],
+    compare_with: Annotated[
+        list[str] | None, typer.Option("--compare", "-c", help="Region(s) to compare with (repeatable).")
+    ] = None,
+    year: YearOption = None,
+    base_year: BaseYearOption = None,
+    reference: ReferenceOption = None,
+    threshold: ThresholdOption = "lq>=1.25",
+    map_industry: Annotated[
+        str | None, typer.Option("--map-industry", help="Industry of the LQ map (default: the highest LQ).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="de or en.")] = "de",
+    warehouse: WarehouseOption = None,
+    groups: GroupsOption = None,
+) -> None:
+    """Write a report (PDF, HTML, XLSX) of a profile, or of a comparison with --compare."""
+    with user_errors(), Warehouse.open(warehouse, read_only=True) as wh:
+        ref = resolve_region(reference, groups) if reference else GERMANY
+        selections = [resolve_region(r, groups) for r in [region, *(compare_with or [])]]
+        result: Profile | Comparison
+        if len(selections) > 1:
+            result = compare(wh, selections, year, base_year, ref, preset=threshold)
+            first = result.profiles[0]
+        else:
+            result = first = profile(wh, selections[0], year, base_year, ref, preset=threshold)
+        industry = map_industry or default_map_industry(first)
+        members = [m for s in selections for m in s.members]
+        level = selections[0].level.value
+        the_map = lq_map(wh, industry, first.year, level, members, ref) if wh.geometries(level).size else None
+        for path in out:
+            written = write_report(result, path, lang, the_map)
+            typer.echo(str(written))
