@@ -11,9 +11,19 @@ SHARED ?= ../shared
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck unit setup bench clean
+# Debian packages WeasyPrint (PDF reports) and the PDF tests need; installed only when missing.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils
 
-setup: $(VENV)/.synced
+.PHONY: demo test lint typecheck unit setup system bench clean
+
+setup: system $(VENV)/.synced
+
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -24,7 +34,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	touch $@
 
 demo: setup
-	REGIOLENS_WAREHOUSE=$${REGIOLENS_WAREHOUSE:-var/warehouse.duckdb} $(RUN)/python -m regiolens.demo --shared "$(SHARED)"
+	REGIOLENS_WAREHOUSE=$${REGIOLENS_WAREHOUSE:-var/warehouse.duckdb} $(RUN)/python -m regiolens.demo --shared "$(SHARED)" --out var
 
 lint: setup
 	$(RUN)/ruff check src tests benchmarks

@@ -13,10 +13,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from regiolens.analysis.compare import compare
+from regiolens.analysis.maps import default_map_industry, lq_map
 from regiolens.analysis.structure import structure
 from regiolens.config import warehouse_path
 from regiolens.i18n import format_number, format_share
 from regiolens.regions.resolve import resolve_region
+from regiolens.reports import write_report
 from regiolens.warehouse.store import Warehouse
 
 GERMAN_EMPLOYMENT = "data/de/regionalstatistik_13111-07-05-4"
@@ -36,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared"), help="folder with data/ (official files)")
     parser.add_argument("--warehouse", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=Path("var"), help="folder for the comparison report")
     args = parser.parse_args(argv)
 
     files = german_files(args.shared)
@@ -62,6 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"Warehouse: {path}\n")
         selections = [resolve_region("emscher-lippe"), resolve_region("region-hannover")]
         s = structure(wh, selections)
+        comparison = compare(wh, selections)
+        first = comparison.profiles[0]
+        industry = default_map_industry(first)
+        the_map = lq_map(wh, industry, first.year, "de:kreis", [m for x in selections for m in x.members])
+        args.out.mkdir(parents=True, exist_ok=True)
+        reports = [
+            write_report(comparison, args.out / f"emscher-lippe_region-hannover.{suffix}", "de", the_map)
+            for suffix in ("pdf", "xlsx")
+        ]
     table = Table(
         title=f"Sozialversicherungspflichtig Beschäftigte am Arbeitsort, 30.06.{s.year}",
         caption=(
@@ -86,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             ]
         table.add_row(row.industry_code, row.short_de, *cells)
     console.print(table)
+    console.print()
+    for line in comparison.summary_de:
+        console.print(f"• {line}")
+    console.print("\nBerichte: " + ", ".join(str(r) for r in reports))
     return 0
 
 
