@@ -162,7 +162,7 @@ LIFE_SCIENCES = ClusterRow(
     cluster="life-sciences",
     name_de="Life Sciences",
     name_en="Life sciences",
-    status="not resolvable",
+    status="not_resolvable",
     reason="Die Daten enthalten nur Wirtschaftsabschnitte; der Cluster braucht WZ-Klassen (21.10, 72.11).",
     figures=None,
 )

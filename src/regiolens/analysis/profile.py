@@ -17,12 +17,14 @@ Conventions, each stated in the profile's notes so that every figure can be expl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from regiolens.analysis.results import (
+    ClusterRow,
     IndustryRow,
     Profile,
     RegionRef,
@@ -33,11 +35,12 @@ from regiolens.analysis.results import (
 )
 from regiolens.classifications import get_classification
 from regiolens.classifications.section_groups import BY_CODE, NON_OVERLAPPING, WZ2008_SECTION_GROUPS
+from regiolens.clusters import get_taxonomy, resolve
 from regiolens.errors import RegiolensError
 from regiolens.metrics import location, shiftshare, specialisation, strength
 from regiolens.model import GERMANY_CODE, RegionLevel
 from regiolens.regions.resolve import RegionSelection
-from regiolens.warehouse.panel import Panel, query_panel
+from regiolens.warehouse.panel import Panel, level_roll_up, query_panel, stored_codes
 from regiolens.warehouse.store import Warehouse
 
 GERMANY = RegionSelection("DG", RegionLevel.DE_BUND, GERMANY_CODE)
@@ -52,7 +55,7 @@ def default_industries(classification: str) -> list[str]:
     """The non-overlapping industry set a profile uses by default for ``classification``."""
     if classification == WZ2008_SECTION_GROUPS:
         return list(NON_OVERLAPPING)
-    raise RegiolensError(f"name the industries (or a level) for a profile in {classification}")
+    raise RegiolensError(f"name the industries or an industry level for a profile in {classification}")
 
 
 def available_years(wh: Warehouse, measure: str, classification: str, level: str) -> list[int]:
@@ -77,7 +80,13 @@ class _Series:
 
 
 def _series(
-    wh: Warehouse, sel: RegionSelection, years: Sequence[int], measure: str, classification: str, industries: list[str]
+    wh: Warehouse,
+    sel: RegionSelection,
+    years: Sequence[int],
+    measure: str,
+    classification: str,
+    industries: list[str],
+    industry_map: Mapping[str, str] | None = None,
 ) -> _Series:
     p: Panel = query_panel(
         wh.ibis,
@@ -88,6 +97,7 @@ def _series(
         regions=[] if sel.group else [sel.code],
         groups=[sel.group] if sel.group else [],
         industries=industries,
+        industry_map=industry_map,
     )
     return _Series(p.values[:, 0, :], p.flags[:, 0, :], p.source_ids)
 
@@ -134,42 +144,193 @@ def _labels(classification: str, codes: Sequence[str]) -> list[tuple[str, str]]:
     return [(clf.label(c, "de"), clf.label(c, "en")) for c in codes]
 
 
-def _strong(
+@dataclass(frozen=True)
+class _Everyone:
+    """All regions of the profiled region's level in ``year`` (the group appended), for percentile rules."""
+
+    regions: tuple[str, ...]
+    values: np.ndarray  # (R, K)
+    totals: np.ndarray  # (R,)
+
+
+def _everyone(
     wh: Warehouse,
     sel: RegionSelection,
-    lq_row: np.ndarray,
-    employment_row: np.ndarray,
-    reference: _Series,
-    year_index: int,
-    preset: str,
+    year: int,
     measure: str,
     classification: str,
-    industries: list[str],
-    year: int,
-) -> tuple[np.ndarray, list[str]]:
-    """Strength of the region's industries; percentile rules rank it among all regions of its level."""
-    rule = strength.PRESETS[preset]
-    if rule.lq_quantile is None and rule.size_quantile is None:
-        result = strength.classify_strength(lq_row[None, :], rule=preset, employment=employment_row[None, :])
-        return result.strong[0], list(result.notes)
-    everyone = query_panel(
+    codes: list[str],
+    industry_map: Mapping[str, str] | None = None,
+) -> tuple[tuple[str, ...], np.ndarray]:
+    p = query_panel(
         wh.ibis,
         measure=measure,
         years=year,
         region_level=sel.level.value,
         classification=classification,
         groups=[sel.group] if sel.group else [],
-        industries=industries,
+        industries=codes,
+        industry_map=industry_map,
     )
-    values = everyone.values[0]
-    totals = np.nansum(values, axis=-1)
-    lq_all = location.location_quotient(
-        values, totals, reference.values[year_index], np.nansum(reference.values[year_index])
-    )
-    result = strength.classify_strength(lq_all, rule=preset, employment=values)
-    row = everyone.regions.index(sel.code)
-    notes = [*result.notes, f"{rule.name_de}: Perzentile über alle {len(everyone.regions)} Regionen der Ebene"]
+    return p.regions, p.values[0]
+
+
+def _strong(
+    sel: RegionSelection,
+    lq_row: np.ndarray,
+    employment_row: np.ndarray,
+    preset: str,
+    everyone: Callable[[], _Everyone],
+    reference: np.ndarray,
+    reference_total: float,
+) -> tuple[np.ndarray, list[str]]:
+    """Strength of the region's columns; percentile rules rank it among all regions of its level."""
+    rule = strength.PRESETS[preset]
+    if rule.lq_quantile is None and rule.size_quantile is None:
+        result = strength.classify_strength(lq_row[None, :], rule=preset, employment=employment_row[None, :])
+        return result.strong[0], list(result.notes)
+    all_ = everyone()
+    lq_all = location.location_quotient(all_.values, all_.totals, reference, reference_total)
+    result = strength.classify_strength(lq_all, rule=preset, employment=all_.values)
+    row = all_.regions.index(sel.code)
+    notes = [*result.notes, f"{rule.name_de}: Perzentile über alle {len(all_.regions)} Regionen der Ebene"]
     return result.strong[row], notes
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Region and reference values of some columns (industries or clusters) over the years ``(T, K)``."""
+
+    codes: list[str]
+    labels: list[tuple[str, str]]
+    x: np.ndarray
+    e: np.ndarray
+    flags: np.ndarray
+    partition: bool  # whether the columns partition the economy (then Esteban-Marquillas applies)
+
+
+def _rows(
+    cols: _Columns,
+    x_tot: np.ndarray,
+    e_tot: np.ndarray,
+    span: int,
+    confidence: float,
+    nested: bool,
+    strong: np.ndarray,
+) -> list[IndustryRow]:
+    """Share, LQ with interval, growth and shift-share of every column, first → last year of ``x``."""
+    x, e = cols.x, cols.e
+    share = location.shares(x[-1][None, :], x_tot[-1:])[0]
+    ref_share = location.shares(e[-1][None, :], e_tot[-1:])[0]
+    interval = location.lq_confidence_interval(
+        x[-1][None, :], x_tot[-1:], e[-1], e_tot[-1], level=confidence, nested=nested
+    )
+    growth = location.growth_rate(x[0], x[-1])
+    cagr = location.cagr(x[0], x[-1], span)
+    ref_growth = location.growth_rate(e[0], e[-1])
+    ss_args = (x[0][None, :], x[-1][None, :], e[0], e[-1], e_tot[0], e_tot[-1])
+    ss = shiftshare.shift_share(*ss_args)
+    em = shiftshare.esteban_marquillas(*ss_args) if cols.partition else None
+    small = strength.small_numbers(x[-1]).any
+    return [
+        IndustryRow(
+            code=code,
+            label_de=de,
+            label_en=en,
+            employment=_num(x[-1, i]),
+            employment_base=_num(x[0, i]),
+            flag=str(cols.flags[i]),
+            share=_num(share[i]),
+            reference_share=_num(ref_share[i]),
+            lq=_num(interval.lq[0, i]),
+            lq_low=_num(interval.lower[0, i]),
+            lq_high=_num(interval.upper[0, i]),
+            growth=_num(growth[i]),
+            cagr=_num(cagr[i]),
+            reference_growth=_num(ref_growth[i]),
+            national=_num(ss.national_by_industry[0, i]),
+            industry_mix=_num(ss.industry_mix_by_industry[0, i]),
+            regional=_num(ss.regional_by_industry[0, i]),
+            competitive=None if em is None else _num(em.competitive_by_industry[0, i]),
+            allocation=None if em is None else _num(em.allocation_by_industry[0, i]),
+            strong=bool(strong[i]),
+            small_number=bool(small[i]),
+        )
+        for i, (code, (de, en)) in enumerate(zip(cols.codes, cols.labels, strict=True))
+    ]
+
+
+def _cluster_rows(
+    wh: Warehouse,
+    region: RegionSelection,
+    reference: RegionSelection,
+    years: list[int],
+    measure: str,
+    classification: str,
+    taxonomy: str | None,
+    x_tot: np.ndarray,
+    e_tot: np.ndarray,
+    confidence: float,
+    nested: bool,
+    preset: str,
+    everyone_industries: Callable[[], _Everyone],
+) -> tuple[list[ClusterRow], list[str]]:
+    """The taxonomy's clusters in the region: figures where the data resolve them, the reason where not.
+
+    A cluster's value is the weighted sum of its data codes (weights from the resolution; 1 for codes wholly
+    inside). Suppressed codes count as missing: the cluster is then a lower bound, flagged ``partial``.
+    Totals and reference are those of the industry profile, so a cluster's LQ compares like with like.
+    """
+    if taxonomy is None:
+        return [], []
+    tax = get_taxonomy(taxonomy)
+    available = stored_codes(wh.ibis, measure=measure, classification=classification, region_level=region.level.value)
+    resolutions = resolve(tax, classification, available)
+    usable = [r for r in resolutions.values() if r.status != "not_resolvable"]
+    by_id = {c.id: c for c in tax.clusters}
+    figures: dict[str, IndustryRow] = {}
+    notes: list[str] = []
+    if usable:
+        data_codes = sorted({code for r in usable for code in r.weights})
+        weights = np.zeros((len(data_codes), len(usable)))
+        for k, r in enumerate(usable):
+            for code, w in r.weights.items():
+                weights[data_codes.index(code), k] = w
+        reg = _series(wh, region, years, measure, classification, data_codes)
+        ref = _series(wh, reference, years, measure, classification, data_codes)
+        incomplete = (np.isnan(reg.values[-1]) @ (weights > 0)) > 0
+        x = np.nan_to_num(reg.values) @ weights
+        e = np.nan_to_num(ref.values) @ weights
+        ids = [r.cluster_id for r in usable]
+
+        def everyone() -> _Everyone:
+            regions, values = _everyone(wh, region, years[-1], measure, classification, data_codes)
+            industries = everyone_industries()
+            totals = dict(zip(industries.regions, industries.totals, strict=True))
+            return _Everyone(
+                regions, np.nan_to_num(values) @ weights, np.array([totals.get(r, np.nan) for r in regions])
+            )
+
+        lq = location.location_quotient(x[-1][None, :], x_tot[-1:], e[-1], e_tot[-1])[0]
+        strong, strength_notes = _strong(region, lq, x[-1], preset, everyone, e[-1], e_tot[-1])
+        notes += strength_notes
+        labels = [(by_id[i].label("de"), by_id[i].label("en")) for i in ids]
+        flags = np.where(incomplete, "partial", "none")
+        cols = _Columns(ids, labels, x, e, flags, partition=False)
+        figures = {row.code: row for row in _rows(cols, x_tot, e_tot, years[-1] - years[0], confidence, nested, strong)}
+    rows = [
+        ClusterRow(
+            taxonomy=f"{tax.id} {tax.version}",
+            cluster=cid,
+            name_de=by_id[cid].label("de"),
+            name_en=by_id[cid].label("en"),
+            status=r.status,
+            reason=r.message,
+            figures=figures.get(cid),
+        )
+        for cid, r in resolutions.items()
+    ]
+    return rows, notes
 
 
 def profile(
@@ -184,13 +345,31 @@ def profile(
     industries: Sequence[str] | None = None,
     preset: str = "lq>=1.25",
     confidence: float = 0.95,
+    taxonomy: str | None = "hannoverimpuls",
+    industry_level: str | None = None,
 ) -> Profile:
     """Structure, LQs against ``reference``, growth and shift-share ``base_year`` → ``year`` of ``region``.
 
     ``year`` defaults to the latest year with data, ``base_year`` to the earliest. Groups are summed from
     their members before any ratio. See the module docstring for the conventions.
     """
-    codes = list(industries) if industries is not None else default_industries(classification)
+    industry_map = (
+        level_roll_up(
+            wh.ibis,
+            measure=measure,
+            classification=classification,
+            region_level=region.level.value,
+            level=industry_level,
+        )
+        if industry_level is not None
+        else None
+    )
+    if industries is not None:
+        codes = list(industries)
+    elif industry_map is not None:
+        codes = sorted(set(industry_map.values()))
+    else:
+        codes = default_industries(classification)
     years_known = available_years(wh, measure, classification, region.level.value)
     if not years_known:
         raise RegiolensError(f"no {measure!r} data in {classification} for {region.level.value}; import data first")
@@ -202,55 +381,41 @@ def profile(
     if missing:
         raise RegiolensError(f"no data for {', '.join(map(str, missing))}; available: {years_known}")
     years = [y for y in years_known if base_year <= y <= year]
-    t0, t1 = 0, len(years) - 1
 
-    reg = _series(wh, region, years, measure, classification, codes)
-    ref = _series(wh, reference, years, measure, classification, codes)
+    reg = _series(wh, region, years, measure, classification, codes, industry_map)
+    ref = _series(wh, reference, years, measure, classification, codes, industry_map)
     x, e = reg.values, ref.values  # (T, I)
     x_tot, e_tot = np.nansum(x, axis=-1), np.nansum(e, axis=-1)  # (T,)
+    t0, t1 = 0, len(years) - 1
+    nested = is_nested(region, reference)
 
-    share = location.shares(x[t1][None, :], x_tot[t1 : t1 + 1])[0]
-    ref_share = location.shares(e[t1][None, :], e_tot[t1 : t1 + 1])[0]
-    interval = location.lq_confidence_interval(
-        x[t1][None, :], x_tot[t1 : t1 + 1], e[t1], e_tot[t1], level=confidence, nested=is_nested(region, reference)
-    )
-    lq = interval.lq[0]
-    growth = location.growth_rate(x[t0], x[t1])
-    cagr = location.cagr(x[t0], x[t1], year - base_year)
-    ref_growth = location.growth_rate(e[t0], e[t1])
-    ss_args = (x[t0][None, :], x[t1][None, :], e[t0], e[t1], e_tot[t0], e_tot[t1])
-    em = shiftshare.esteban_marquillas(*ss_args)
-    gerfin = shiftshare.gerfin(*ss_args)
+    @cache
+    def everyone() -> _Everyone:
+        regions, values = _everyone(wh, region, year, measure, classification, codes, industry_map)
+        return _Everyone(regions, values, np.nansum(values, axis=-1))
+
+    lq = location.location_quotient(x[t1][None, :], x_tot[t1:], e[t1], e_tot[t1])[0]
+    strong, strength_notes = _strong(region, lq, x[t1], preset, everyone, e[t1], e_tot[t1])
+    columns = _Columns(codes, _labels(classification, codes), x, e, reg.flags[t1], partition=True)
+    rows = _rows(columns, x_tot, e_tot, year - base_year, confidence, nested, strong)
+    em = shiftshare.esteban_marquillas(x[t0][None, :], x[t1][None, :], e[t0], e[t1], e_tot[t0], e_tot[t1])
+    gerfin = shiftshare.gerfin(x[t0][None, :], x[t1][None, :], e[t0], e[t1], e_tot[t0], e_tot[t1])
     dynamic = shiftshare.dynamic_shift_share(x[:, None, :], e, e_tot) if len(years) > 2 else None
-    strong, strength_notes = _strong(wh, region, lq, x[t1], ref, t1, preset, measure, classification, codes, year)
-    small = strength.small_numbers(x[t1]).any
-
-    rows = [
-        IndustryRow(
-            code=code,
-            label_de=de,
-            label_en=en,
-            employment=_num(x[t1, i]),
-            employment_base=_num(x[t0, i]),
-            flag=str(reg.flags[t1, i]),
-            share=_num(share[i]),
-            reference_share=_num(ref_share[i]),
-            lq=_num(lq[i]),
-            lq_low=_num(interval.lower[0, i]),
-            lq_high=_num(interval.upper[0, i]),
-            growth=_num(growth[i]),
-            cagr=_num(cagr[i]),
-            reference_growth=_num(ref_growth[i]),
-            national=_num(em.national_by_industry[0, i]),
-            industry_mix=_num(em.industry_mix_by_industry[0, i]),
-            regional=_num(em.regional_by_industry[0, i]),
-            competitive=_num(em.competitive_by_industry[0, i]),
-            allocation=_num(em.allocation_by_industry[0, i]),
-            strong=bool(strong[i]),
-            small_number=bool(small[i]),
-        )
-        for i, (code, (de, en)) in enumerate(zip(codes, _labels(classification, codes), strict=True))
-    ]
+    clusters, cluster_notes = _cluster_rows(
+        wh,
+        region,
+        reference,
+        years,
+        measure,
+        classification,
+        taxonomy,
+        x_tot,
+        e_tot,
+        confidence,
+        nested,
+        preset,
+        everyone,
+    )
     totals = ShiftShareTotals(
         actual_change=float(em.actual_change[0]),
         national=float(em.national[0]),
@@ -275,6 +440,7 @@ def profile(
         f"Anteile und Standortquotienten über die {len(codes)} überschneidungsfreien Wirtschaftszweige "
         f"({classification}); Referenz: {region_ref(wh, reference).name}.",
         *strength_notes,
+        *cluster_notes,
     ]
     flagged = [c for c, f in zip(codes, reg.flags[t1], strict=True) if f not in ("none", "estimated")]
     if flagged:
@@ -293,7 +459,7 @@ def profile(
         industries=rows,
         shift_share=totals,
         specialisation=spec,
-        clusters=[],
+        clusters=clusters,
         threshold=_threshold(preset),
         sources=sources(wh, reg.source_ids + ref.source_ids),
         notes=notes,

@@ -123,7 +123,7 @@ class ClusterRow:
     cluster: str
     name_de: str
     name_en: str
-    status: str  # exact | approximation | not resolvable
+    status: str  # exact | approximation | not_resolvable (regiolens.clusters.resolve.Status)
     reason: str
     figures: IndustryRow | None
 

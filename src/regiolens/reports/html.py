@@ -296,7 +296,7 @@ def cluster_table(profile: Profile, lang: Lang) -> Table:
     table = Table(headers=_header(keys, lang, 4), css="clusters")
     for c in profile.clusters:
         f = c.figures
-        css = "unresolved" if f is None or c.status == "not resolvable" else c.status.replace(" ", "-")
+        css = "unresolved" if f is None or c.status == "not_resolvable" else c.status.replace("_", "-")
         cells = [
             Cell(c.taxonomy),
             Cell(text.name(c.name_de, c.name_en, lang)),

@@ -139,7 +139,7 @@ PHRASES: dict[str, dict[str, str]] = {
 STATUS: dict[str, dict[str, str]] = {
     "exact": {"de": "exakt", "en": "exact"},
     "approximation": {"de": "Näherung", "en": "approximation"},
-    "not resolvable": {"de": "nicht auflösbar", "en": "not resolvable"},
+    "not_resolvable": {"de": "nicht auflösbar", "en": "not resolvable"},
 }
 """Names of the resolution status of a cluster."""
 

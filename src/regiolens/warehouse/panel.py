@@ -152,6 +152,15 @@ def _combined_flags(df: pd.DataFrame) -> np.ndarray:
     return np.select(conditions, choices, default=Flag.NONE.value)
 
 
+def stored_codes(backend: Any, *, measure: str, classification: str, region_level: str) -> list[str]:
+    """The industry codes stored for ``measure`` in ``classification`` at ``region_level``."""
+    o = backend.table("observations")
+    stored = o.filter(
+        o.measure == measure, o.classification == classification, o.region_level == region_level
+    ).industry_code.name("code")
+    return sorted(str(c) for c in stored.as_table().distinct().execute()["code"])
+
+
 def level_roll_up(
     backend: Any, *, measure: str, classification: str, region_level: str, level: str, source_level: str | None = None
 ) -> dict[str, str]:
@@ -162,11 +171,7 @@ def level_roll_up(
     twice. Example: WZ 2008 classes → divisions, ``{"29.10": "29", "29.20": "29", …}``.
     """
     clf = get_classification(classification)
-    o = backend.table("observations")
-    stored = o.filter(
-        o.measure == measure, o.classification == classification, o.region_level == region_level
-    ).industry_code.name("code")
-    codes = [str(c) for c in stored.as_table().distinct().execute()["code"]]
+    codes = stored_codes(backend, measure=measure, classification=classification, region_level=region_level)
     depth = {c: clf.get(c).level for c in codes}
     if not depth:
         return {}
