@@ -65,6 +65,10 @@ def test_profile_matches_hand_calculation(profile_json: dict, genesis_files: lis
         assert r["industry_mix"] == pytest.approx(e0[g] * (g_i - growth), rel=1e-9, abs=1e-6)
         assert r["regional"] == pytest.approx(e1[g] - e0[g] * (1 + g_i), rel=1e-9, abs=1e-6)
         assert r["lq_low"] < r["lq"] < r["lq_high"]
+    spec = profile_json["specialisation"]
+    assert spec["related_variety"] + spec["unrelated_variety"] == pytest.approx(spec["entropy"], rel=1e-12)
+    shares = [e1[g] / total_e1 for g in NON_OVERLAPPING]
+    assert spec["herfindahl"] == pytest.approx(sum(v * v for v in shares), rel=1e-12)
     ss = profile_json["shift_share"]
     assert ss["actual_change"] == total_e1 - sum(e0.values())
     assert ss["national"] + ss["industry_mix"] + ss["regional"] == pytest.approx(ss["actual_change"], rel=1e-9)

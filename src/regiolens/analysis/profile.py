@@ -429,12 +429,17 @@ def profile(
         dynamic_industry_mix=None if dynamic is None else float(dynamic.total.industry_mix[0]),
         dynamic_regional=None if dynamic is None else float(dynamic.total.regional[0]),
     )
+    parents = [get_classification(classification).parent(c) for c in codes]
+    groups = np.array([sorted(set(map(str, parents))).index(str(p)) for p in parents])
+    variety = specialisation.variety(x[t1][None, :], groups)
     spec = Specialisation(
         krugman=_num(specialisation.krugman_index(x[t1][None, :], reference=e[t1])[0]),
         hoover=_num(specialisation.hoover_specialisation(x[t1][None, :], reference=e[t1])[0]),
         gini=_num(specialisation.gini_specialisation(x[t1][None, :], reference=e[t1])[0]),
         herfindahl=_num(specialisation.herfindahl(x[t1][None, :])[0]),
-        entropy=_num(specialisation.entropy(x[t1][None, :])[0]),
+        entropy=_num(variety.entropy[0]),
+        related_variety=_num(variety.related[0]),
+        unrelated_variety=_num(variety.unrelated[0]),
     )
     notes = [
         f"Anteile und Standortquotienten über die {len(codes)} überschneidungsfreien Wirtschaftszweige "
