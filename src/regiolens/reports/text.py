@@ -252,8 +252,13 @@ def threshold_text(threshold: Threshold, lang: Lang) -> str:
 
 def vintages(sources: Iterable[SourceRef], lang: Lang) -> str:
     """The data vintages of the sources, distinct and in order; "unbekannt" when none is known."""
-    found = list(dict.fromkeys(s.vintage for s in sources if s.vintage))
+    found = list(dict.fromkeys(_vintage_date(s.vintage) for s in sources if s.vintage))
     return "; ".join(found) if found else phrase("vintage_unknown", lang)
+
+
+def _vintage_date(vintage: str) -> str:
+    """``"17.08.2021 / 20:24:09"`` → ``"17.08.2021"``: a report names the day, not the second of an export."""
+    return vintage.split(" / ")[0].strip()
 
 
 def attributions(sources: Iterable[SourceRef], extra: Sequence[str] = ()) -> list[str]:
