@@ -10,10 +10,10 @@ import typer
 from regiolens.analysis.compare import compare
 from regiolens.analysis.maps import default_map_industry, lq_map
 from regiolens.analysis.profile import GERMANY, profile
-from regiolens.analysis.results import Comparison, Profile
+from regiolens.analysis.results import LABELS, Comparison, Profile
 from regiolens.cli.common import FormatOption, GroupsOption, WarehouseOption, user_errors
 from regiolens.cli.output import OutputFormat, render, render_document
-from regiolens.i18n import format_number
+from regiolens.i18n import format_number, format_share
 from regiolens.metrics.strength import PRESETS
 from regiolens.regions.resolve import resolve_region
 from regiolens.reports import write_report
@@ -54,7 +54,32 @@ def _print_profile(p: Profile, fmt: OutputFormat) -> None:
     title = (
         f"{p.region.name}: {p.measure} {p.year} (Basis {p.base_year}), {format_number(p.total_employment)} insgesamt"
     )
-    render([r.__dict__ for r in p.industries], fmt, INDUSTRY_COLUMNS, title=title, caption=_caption(p))
+    if fmt is not OutputFormat.table:
+        render([r.__dict__ for r in p.industries], fmt, INDUSTRY_COLUMNS, title=title, caption=_caption(p))
+        return
+
+    def pct(v: float | None) -> str:
+        return "–" if v is None else format_share(v)
+
+    def num(v: float | None, digits: int = 0) -> str:
+        return "–" if v is None else format_number(round(v, digits) if digits else round(v), digits or None)
+
+    rows = [
+        {
+            "WZ": r.code,
+            "Branche": r.label_de,
+            LABELS["employment"]["de"]: num(r.employment),
+            LABELS["share"]["de"]: pct(r.share),
+            "LQ (95 %-Intervall)": "–" if r.lq is None else f"{num(r.lq, 2)} ({num(r.lq_low, 2)}–{num(r.lq_high, 2)})",
+            LABELS["growth"]["de"]: pct(r.growth),
+            "Konjunktur": num(r.national),
+            "Struktur": num(r.industry_mix),
+            "Standort": num(r.regional),
+            LABELS["strong"]["de"]: "●" if r.strong else "",
+        }
+        for r in p.industries
+    ]
+    render(rows, fmt, title=title, caption=_caption(p))
 
 
 def profile_cmd(
