@@ -93,7 +93,7 @@ def test_choropleth_spec_data() -> None:
     before = copy.deepcopy(lq_map.geometry)
     spec = charts.lq_choropleth(lq_map, "de")
     assert lq_map.geometry == before  # the result is not modified
-    features = next(v for k, v in walk(spec) if k == "values" and isinstance(v, dict))["features"]
+    features = spec["datasets"][charts.MAP_DATASET]["features"]
     props = {f["properties"]["region_code"]: f["properties"] for f in features}
     assert props["05513"] == props["05513"] | {"lq": 1.25, "lq_class": "1,25 bis < 2", "highlight": True}
     assert props["05512"] == props["05512"] | {"lq": None, "lq_class": "keine Daten", "highlight": False}

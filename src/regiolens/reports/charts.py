@@ -152,6 +152,10 @@ def _finish(
     return spec
 
 
+MAP_DATASET = "regions"
+"""Name of the map's inline dataset in the spec (``datasets``): GeoJSON features with their LQ properties."""
+
+
 def _log_ticks(values: Sequence[float]) -> list[float]:
     lo, hi = min(values), max(values)
     return [t for t in LOG_TICKS if lo / 2.5 <= t <= hi * 2.5]
@@ -198,10 +202,9 @@ def lq_choropleth(
             }
         )
         features.append({**copy.deepcopy(feature), "properties": props})
-    data = alt.Data(
-        values={"type": "FeatureCollection", "features": features},
-        format=alt.DataFormat(property="features", type="json"),
-    )
+    # The features go into the spec's top-level ``datasets`` after it is built: Altair validates inline
+    # values item by item, which takes seconds for 401 Kreis polygons and checks nothing about geometry.
+    data = alt.NamedData(name=MAP_DATASET, format=alt.DataFormat(property="features", type="json"))
     domain = [*lq_classes(lg), phrase("no_data", lg)]
     projection = alt.Projection(type="albersUsa" if lq_map.level.startswith("us:") else "mercator")
     tooltip = [
@@ -242,7 +245,9 @@ def lq_choropleth(
         notes=[phrase("highlighted", lg)] if highlight else [],
     )
     subtitle = f"{industry} ({lq_map.industry}), {lq_map.year}"
-    return _finish(chart, phrase("map_title", lg, industry=industry), subtitle, caption)
+    spec = _finish(chart, phrase("map_title", lg, industry=industry), subtitle, caption)
+    spec.setdefault("datasets", {})[MAP_DATASET] = {"type": "FeatureCollection", "features": features}
+    return spec
 
 
 # ----------------------------------------------------------------------------------------------- bubbles
