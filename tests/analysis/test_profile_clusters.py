@@ -60,3 +60,23 @@ def test_wayne_county_automotive_cluster_by_hand(michigan: tuple[Path, RegionGro
     not_automotive = [c for c in p.clusters if c.cluster != "automotive"]
     assert all(c.status in ("exact", "approximation") for c in not_automotive)
     assert p.region.name and p.reference.name == "Michigan"
+
+
+def test_compare_counties_includes_clusters(michigan: tuple[Path, RegionGroup, dict[int, pd.DataFrame]]) -> None:
+    from regiolens.analysis.compare import compare
+
+    path, state, _ = michigan
+    counties = [RegionSelection(f"us:{c}", RegionLevel.US_COUNTY, c) for c in ("26163", "26065")]  # Wayne, Ingham
+    reference = RegionSelection("michigan", RegionLevel.US_COUNTY, "michigan", state)
+    with Warehouse.open(path, read_only=True) as wh:
+        c = compare(wh, counties, 2021, 2017, reference, classification="naics2017", industry_level="sector")
+    wayne, ingham = c.profiles
+    auto_w = next(x.figures for x in wayne.clusters if x.cluster == "automotive")
+    auto_i = next(x.figures for x in ingham.clusters if x.cluster == "automotive")
+    assert auto_w is not None and auto_i is not None
+    mentioned = {d.code for d in c.differences} | set(c.shared_strengths)
+    if auto_w.strong != auto_i.strong:
+        assert "automotive" in mentioned
+    elif auto_w.strong:
+        assert "automotive" in c.shared_strengths
+    assert all(d.lq.keys() == {"us:26163", "us:26065"} for d in c.differences)

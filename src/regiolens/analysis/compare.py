@@ -2,8 +2,9 @@
 
 Every region is profiled against the same reference area and threshold (:func:`profile`). Then:
 
-- **Shared strengths** — industries strong in every region under the threshold preset.
-- **Differences** — industries strong in some regions but not in all, with each region's LQ.
+- **Shared strengths** — industries (and clusters every region resolves) strong in every region under the
+  threshold preset.
+- **Differences** — industries and clusters strong in some regions but not in all, with each region's LQ.
 - **Growth gaps** — for each pair (a, b) the difference of their growth rates ``base_year → year``, split
   with the classic shift-share into the industry-mix (structural) part and the regional (location) part::
 
@@ -20,7 +21,8 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from regiolens.analysis.profile import GERMANY, profile
-from regiolens.analysis.results import Comparison, Difference, GapContribution, GrowthGap, Profile
+from regiolens.analysis.results import Comparison, Difference, GapContribution, GrowthGap, IndustryRow, Profile
+from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
 from regiolens.errors import RegiolensError
 from regiolens.i18n import format_number, format_share
 from regiolens.regions.resolve import RegionSelection
@@ -78,9 +80,43 @@ def _growth_gap(a: Profile, b: Profile) -> GrowthGap:
     )
 
 
-def _lq_text(p: Profile, i: int, locale: str) -> str:
-    lq = p.industries[i].lq
-    return f"{p.region.name} (LQ {'–' if lq is None else format_number(lq, 2, locale)})"
+def _lq_text(name: str, row: IndustryRow, locale: str) -> str:
+    return f"{name} (LQ {'–' if row.lq is None else format_number(row.lq, 2, locale)})"
+
+
+def _comparable_rows(profiles: list[Profile]) -> list[list[IndustryRow]]:
+    """Per industry, and per cluster that every region resolves, the rows of all regions (same order)."""
+    table = [[p.industries[i] for p in profiles] for i in range(len(profiles[0].industries))]
+    for k in range(len(profiles[0].clusters)):
+        figures = [p.clusters[k].figures for p in profiles]
+        if all(f is not None for f in figures):
+            table.append([f for f in figures if f is not None])
+    return table
+
+
+def _difference(profiles: list[Profile], rows: list[IndustryRow]) -> Difference:
+    first = rows[0]
+    yes = [(p.region.name, r) for p, r in zip(profiles, rows, strict=True) if r.strong]
+    no = [(p.region.name, r) for p, r in zip(profiles, rows, strict=True) if not r.strong]
+
+    def text(label: str, strong: str, not_: str, locale: str) -> str:
+        return (
+            f"{label}: {strong} "
+            + ", ".join(_lq_text(n, r, locale) for n, r in yes)
+            + f", {not_} "
+            + ", ".join(_lq_text(n, r, locale) for n, r in no)
+            + "."
+        )
+
+    return Difference(
+        code=first.code,
+        label_de=first.label_de,
+        label_en=first.label_en,
+        lq={p.region.ref: r.lq for p, r in zip(profiles, rows, strict=True)},
+        strong_in=[p.region.ref for p, r in zip(profiles, rows, strict=True) if r.strong],
+        text_de=text(first.label_de, "stark in", "nicht in", "de_DE"),
+        text_en=text(first.label_en, "strong in", "not in", "en_GB"),
+    )
 
 
 def compare(
@@ -91,42 +127,36 @@ def compare(
     reference: RegionSelection = GERMANY,
     *,
     preset: str = "lq>=1.25",
+    classification: str = WZ2008_SECTION_GROUPS,
+    industry_level: str | None = None,
 ) -> Comparison:
     """Profile every region against ``reference`` and set them side by side (see the module docstring)."""
     if len(regions) < 2:
         raise RegiolensError("a comparison needs at least two regions")
-    profiles = [profile(wh, r, year, base_year, reference, preset=preset) for r in regions]
-    first = profiles[0]
+    profiles = [
+        profile(
+            wh,
+            r,
+            year,
+            base_year,
+            reference,
+            preset=preset,
+            classification=classification,
+            industry_level=industry_level,
+        )
+        for r in regions
+    ]
     shared: list[str] = []
     differences: list[Difference] = []
-    for i, row in enumerate(first.industries):
-        strong_in = [p.region.ref for p in profiles if p.industries[i].strong]
-        if len(strong_in) == len(profiles):
-            shared.append(row.code)
-        elif strong_in:
-            yes = [p for p in profiles if p.industries[i].strong]
-            no = [p for p in profiles if not p.industries[i].strong]
-            differences.append(
-                Difference(
-                    code=row.code,
-                    label_de=row.label_de,
-                    label_en=row.label_en,
-                    lq={p.region.ref: p.industries[i].lq for p in profiles},
-                    strong_in=strong_in,
-                    text_de=f"{row.label_de}: stark in "
-                    + ", ".join(_lq_text(p, i, "de_DE") for p in yes)
-                    + ", nicht in "
-                    + ", ".join(_lq_text(p, i, "de_DE") for p in no)
-                    + ".",
-                    text_en=f"{row.label_en}: strong in "
-                    + ", ".join(_lq_text(p, i, "en_GB") for p in yes)
-                    + ", not in "
-                    + ", ".join(_lq_text(p, i, "en_GB") for p in no)
-                    + ".",
-                )
-            )
+    labels: dict[str, tuple[str, str]] = {}
+    for rows in _comparable_rows(profiles):
+        labels[rows[0].code] = (rows[0].label_de, rows[0].label_en)
+        strong = [r.strong for r in rows]
+        if all(strong):
+            shared.append(rows[0].code)
+        elif any(strong):
+            differences.append(_difference(profiles, rows))
     gaps = [_growth_gap(a, b) for a, b in combinations(profiles, 2)]
-    labels = {r.code: (r.label_de, r.label_en) for r in first.industries}
     summary_de = [
         "Gemeinsame Stärken: " + (", ".join(labels[c][0] for c in shared) if shared else "keine") + ".",
         *(d.text_de for d in differences),
