@@ -11,6 +11,7 @@ from regiolens.analysis.compare import compare
 from regiolens.analysis.maps import default_map_industry, lq_map
 from regiolens.analysis.profile import GERMANY, profile
 from regiolens.analysis.results import LABELS, Comparison, Profile
+from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
 from regiolens.cli.common import FormatOption, GroupsOption, WarehouseOption, user_errors
 from regiolens.cli.output import OutputFormat, render, render_document
 from regiolens.i18n import format_number, format_share
@@ -27,6 +28,13 @@ ReferenceOption = Annotated[
     str | None, typer.Option("--reference", "-r", help="Reference area (default: Germany), e.g. 05 or a group.")
 ]
 ThresholdOption = Annotated[str, typer.Option("--threshold", "-t", help=f"Strength preset: {', '.join(PRESETS)}.")]
+
+ClassificationOption = Annotated[
+    str, typer.Option("--classification", help="Classification of the data, e.g. wz2008-sg, wz2008, naics2017.")
+]
+LevelOption = Annotated[
+    str | None, typer.Option("--industry-level", help="Roll industries up to this level, e.g. division, sector.")
+]
 
 INDUSTRY_COLUMNS = [
     "code",
@@ -88,6 +96,8 @@ def profile_cmd(
     base_year: BaseYearOption = None,
     reference: ReferenceOption = None,
     threshold: ThresholdOption = "lq>=1.25",
+    classification: ClassificationOption = WZ2008_SECTION_GROUPS,
+    industry_level: LevelOption = None,
     warehouse: WarehouseOption = None,
     groups: GroupsOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -95,7 +105,16 @@ def profile_cmd(
     """Profile a region: structure, location quotients, growth, shift-share, specialisation, clusters."""
     with user_errors(), Warehouse.open(warehouse, read_only=True) as wh:
         ref = resolve_region(reference, groups) if reference else GERMANY
-        p = profile(wh, resolve_region(region, groups), year, base_year, ref, preset=threshold)
+        p = profile(
+            wh,
+            resolve_region(region, groups),
+            year,
+            base_year,
+            ref,
+            preset=threshold,
+            classification=classification,
+            industry_level=industry_level,
+        )
     if not render_document(p, fmt):
         _print_profile(p, fmt)
 
@@ -106,6 +125,8 @@ def compare_cmd(
     base_year: BaseYearOption = None,
     reference: ReferenceOption = None,
     threshold: ThresholdOption = "lq>=1.25",
+    classification: ClassificationOption = WZ2008_SECTION_GROUPS,
+    industry_level: LevelOption = None,
     warehouse: WarehouseOption = None,
     groups: GroupsOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -113,7 +134,16 @@ def compare_cmd(
     """Compare regions: shared strengths, differences, and how much of each the industry mix explains."""
     with user_errors(), Warehouse.open(warehouse, read_only=True) as wh:
         ref = resolve_region(reference, groups) if reference else GERMANY
-        c = compare(wh, [resolve_region(r, groups) for r in regions], year, base_year, ref, preset=threshold)
+        c = compare(
+            wh,
+            [resolve_region(r, groups) for r in regions],
+            year,
+            base_year,
+            ref,
+            preset=threshold,
+            classification=classification,
+            industry_level=industry_level,
+        )
     if render_document(c, fmt):
         return
     rows = [
