@@ -17,7 +17,7 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from regiolens.metrics.stats import FloatArray, safe_divide
+from regiolens.metrics.stats import FloatArray, Index, map_blocks, nansum, safe_divide
 
 __all__ = [
     "LQInterval",
@@ -45,13 +45,13 @@ def _totals(
     reference total = sum of the region totals when the reference is the regions themselves, else the sum
     of the reference over the industries.
     """
-    rt = np.nansum(x, axis=-1) if region_totals is None else _as_float(region_totals)
+    rt = nansum(x, axis=-1) if region_totals is None else _as_float(region_totals)
     if reference is None:
-        ref = np.nansum(x, axis=-2)
-        ref_total = np.nansum(rt, axis=-1) if reference_total is None else _as_float(reference_total)
+        ref = nansum(x, axis=-2)
+        ref_total = nansum(rt, axis=-1) if reference_total is None else _as_float(reference_total)
     else:
         ref = _as_float(reference)
-        ref_total = np.nansum(ref, axis=-1) if reference_total is None else _as_float(reference_total)
+        ref_total = nansum(ref, axis=-1) if reference_total is None else _as_float(reference_total)
     return rt, ref, ref_total
 
 
@@ -75,7 +75,7 @@ def shares(x: ArrayLike, region_totals: ArrayLike | None = None) -> FloatArray:
     Regional Analysis*, ch. 7); EconGeo/REAT compute it inline.
     """
     xa = _as_float(x)
-    rt = np.nansum(xa, axis=-1) if region_totals is None else _as_float(region_totals)
+    rt = nansum(xa, axis=-1) if region_totals is None else _as_float(region_totals)
     return safe_divide(xa, rt[..., None])
 
 
@@ -136,9 +136,18 @@ def location_quotient(
     """
     xa = _as_float(x)
     rt, ref, ref_total = _totals(xa, region_totals, reference, reference_total)
-    region_share = safe_divide(xa, rt[..., None])
-    reference_share = safe_divide(ref, ref_total[..., None])
-    return safe_divide(region_share, reference_share[..., None, :])
+    reference_share = safe_divide(ref, ref_total[..., None])[..., None, :]
+    # block by block (see map_blocks): the same two divisions as on the whole array, in the cache
+    shape = np.broadcast_shapes(xa.shape, rt[..., None].shape, reference_share.shape)
+    cells, rows, columns = (np.broadcast_to(a, shape) for a in (xa, rt[..., None], reference_share))
+    lq = np.empty(shape)
+
+    def block(index: Index) -> None:
+        region_share = safe_divide(cells[index], rows[index], out=lq[index])
+        safe_divide(region_share, columns[index], out=region_share)
+
+    map_blocks(block, shape, axis=-2)
+    return lq
 
 
 @dataclass(frozen=True)

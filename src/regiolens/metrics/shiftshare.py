@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from regiolens.metrics.location import _as_float
-from regiolens.metrics.stats import FloatArray, safe_divide
+from regiolens.metrics.stats import FloatArray, Index, map_blocks, nansum, safe_divide
 
 __all__ = [
     "LABELS",
@@ -213,10 +213,10 @@ def _inputs(
     e0, e1 = np.broadcast_arrays(_as_float(start), _as_float(end))
     if e0.ndim < 2:
         raise ValueError(f"start and end need shape (..., R, I), got {e0.shape}")
-    ref0 = np.nansum(e0, axis=-2) if reference_start is None else _as_float(reference_start)
-    ref1 = np.nansum(e1, axis=-2) if reference_end is None else _as_float(reference_end)
-    total0 = np.nansum(ref0, axis=-1) if reference_total_start is None else _as_float(reference_total_start)
-    total1 = np.nansum(ref1, axis=-1) if reference_total_end is None else _as_float(reference_total_end)
+    ref0 = nansum(e0, axis=-2) if reference_start is None else _as_float(reference_start)
+    ref1 = nansum(e1, axis=-2) if reference_end is None else _as_float(reference_end)
+    total0 = nansum(ref0, axis=-1) if reference_total_start is None else _as_float(reference_total_start)
+    total1 = nansum(ref1, axis=-1) if reference_total_end is None else _as_float(reference_total_end)
     return _Inputs(e0, e1, ref0, ref1, total0, total1)
 
 
@@ -225,24 +225,49 @@ def _zero_base(e0: FloatArray, value: FloatArray) -> FloatArray:
     return np.where(e0 == 0, 0.0, value)
 
 
-def _classic(v: _Inputs) -> ShiftShare:
+def _classic(v: _Inputs, pairs: bool = False) -> tuple[ShiftShare, ShiftShare | None]:
+    """The classic components of ``v``; with ``pairs`` also their sums over the year-pair axis (axis −3).
+
+    Computed block by block (see :func:`map_blocks`) with the whole-array formulas; with ``pairs`` a block
+    holds all year pairs of a few regions, so the sums over the year pairs are taken in the cache as well.
+    """
     growth = safe_divide(v.total1 - v.total0, v.total0)[..., None, None]  # G
     industry_growth = safe_divide(v.ref1 - v.ref0, v.ref0)[..., None, :]  # G_i
-    with np.errstate(invalid="ignore"):
-        actual = v.e1 - v.e0
-        national = _zero_base(v.e0, v.e0 * growth)
-        industry_mix = _zero_base(v.e0, v.e0 * (industry_growth - growth))
-        regional = actual - _zero_base(v.e0, v.e0 * industry_growth)  # = e_ri1 − e_ri0·(1 + G_i)
-    return ShiftShare(
-        actual_change=np.sum(actual, axis=-1),
-        national=np.sum(national, axis=-1),
-        industry_mix=np.sum(industry_mix, axis=-1),
-        regional=np.sum(regional, axis=-1),
-        actual_change_by_industry=actual,
-        national_by_industry=national,
-        industry_mix_by_industry=industry_mix,
-        regional_by_industry=regional,
-    )
+    shape = np.broadcast_shapes(v.e0.shape, growth.shape, industry_growth.shape)
+    e0_all, e1_all, g_all, gi_all = (np.broadcast_to(a, shape) for a in (v.e0, v.e1, growth, industry_growth))
+    names = ("actual_change", "national", "industry_mix", "regional")
+    cells = {name: np.empty(shape) for name in names}
+    sums = {name: np.empty(shape[:-1]) for name in names}
+    total_cells = {name: np.empty(shape[:-3] + shape[-2:]) for name in names} if pairs else {}
+    total_sums = {name: np.empty(shape[:-3] + shape[-2:-1]) for name in names} if pairs else {}
+
+    def block(at: Index) -> None:
+        e0, e1, g, gi = e0_all[at], e1_all[at], g_all[at], gi_all[at]
+        with np.errstate(invalid="ignore"):
+            actual = e1 - e0
+            values = {
+                "actual_change": actual,
+                "national": _zero_base(e0, e0 * g),
+                "industry_mix": _zero_base(e0, e0 * (gi - g)),
+                "regional": actual - _zero_base(e0, e0 * gi),  # = e_ri1 − e_ri0·(1 + G_i)
+            }
+        for name, value in values.items():
+            cells[name][at] = value
+            sums[name][at] = np.sum(value, axis=-1)
+            if pairs:  # at = (..., all year pairs, regions)
+                total_cells[name][at[:-2] + at[-1:]] = np.sum(value, axis=-3)
+                total_sums[name][at[:-2] + at[-1:]] = np.sum(sums[name][at], axis=-2)
+
+    if pairs:  # blocks of regions (axis −2) with every year pair (axis −3)
+        map_blocks(
+            lambda at: block((*at[:-1], slice(None), at[-1])), shape[:-3] + shape[-2:-1], cells=shape[-3] * shape[-1]
+        )
+    else:
+        map_blocks(block, shape, axis=-2)
+    yearly = ShiftShare(**sums, **{f"{name}_by_industry": cells[name] for name in names})
+    if not pairs:
+        return yearly, None
+    return yearly, ShiftShare(**total_sums, **{f"{name}_by_industry": total_cells[name] for name in names})
 
 
 # ------------------------------------------------------------------------------------------- public API
@@ -282,7 +307,7 @@ def shift_share(
     analysis", *Papers of the Regional Science Association* 6; Farhauer & Kröll (2013/2014).
     Textbook check (Farhauer/Kröll, region A): change 25, national 27, industry mix 1, regional −3.
     """
-    return _classic(_inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end))
+    return _classic(_inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end))[0]
 
 
 def esteban_marquillas(
@@ -314,7 +339,7 @@ def esteban_marquillas(
     Economics* 2(3). Textbook check (Farhauer/Kröll, region A): competitive −0.6364, allocation −2.3636.
     """
     v = _inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end)
-    classic = _classic(v)
+    classic = _classic(v)[0]
     region_total = np.sum(v.e0, axis=-1)[..., None]
     reference_share = safe_divide(v.ref0, v.total0[..., None])[..., None, :]
     homothetic = region_total * reference_share
@@ -363,16 +388,26 @@ def gerfin(
     v = _inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end)
     factor = safe_divide(v.total1, v.total0)  # E1/E0, (...)
     industry_factor = safe_divide(v.ref1, v.ref0)  # E_i1/E_i0, (..., I)
-    with np.errstate(invalid="ignore"):
-        expected = np.sum(_zero_base(v.e0, v.e0 * industry_factor[..., None, :]), axis=-1)  # ê_r1
-    e_r0 = np.sum(v.e0, axis=-1)
-    e_r1 = np.sum(v.e1, axis=-1)
+    shape = np.broadcast_shapes(v.e0.shape, industry_factor[..., None, :].shape)
+    e0_all, e1_all, f_all = (np.broadcast_to(a, shape) for a in (v.e0, v.e1, industry_factor[..., None, :]))
+    expected, e_r0, e_r1 = (np.empty(shape[:-1]) for _ in range(3))
+    location_by_industry = np.empty(shape)
+
+    def block(at: Index) -> None:  # the whole-array formulas, block by block (see map_blocks)
+        e0, e1, f = e0_all[at], e1_all[at], f_all[at]
+        with np.errstate(invalid="ignore"):
+            expected[at] = np.sum(_zero_base(e0, e0 * f), axis=-1)  # ê_r1
+        e_r0[at] = np.sum(e0, axis=-1)
+        e_r1[at] = np.sum(e1, axis=-1)
+        safe_divide(safe_divide(e1, e0, out=location_by_industry[at]), f, out=location_by_industry[at])
+
+    map_blocks(block, shape, axis=-2)
     return Gerfin(
         structural_factor=safe_divide(safe_divide(expected, e_r0), factor[..., None]),
         location_factor=safe_divide(e_r1, expected),
         regional_factor=safe_divide(safe_divide(e_r1, e_r0), factor[..., None]),
         structural_factor_by_industry=safe_divide(industry_factor, factor[..., None]),
-        location_factor_by_industry=safe_divide(safe_divide(v.e1, v.e0), industry_factor[..., None, :]),
+        location_factor_by_industry=location_by_industry,
     )
 
 
@@ -382,10 +417,10 @@ def _year_pairs(
     xa = _as_float(x)
     if xa.ndim < 3 or xa.shape[-3] < 2:
         raise ValueError(f"a dynamic shift-share needs a panel of shape (..., T, R, I) with T ≥ 2, got {xa.shape}")
-    ref = np.nansum(xa, axis=-2) if reference is None else _as_float(reference)
+    ref = nansum(xa, axis=-2) if reference is None else _as_float(reference)
     if ref.ndim < 2:
         raise ValueError(f"reference needs shape (..., T, I), got {ref.shape}")
-    total = np.nansum(ref, axis=-1) if reference_total is None else _as_float(reference_total)
+    total = nansum(ref, axis=-1) if reference_total is None else _as_float(reference_total)
     if total.ndim < 1:
         raise ValueError(f"reference_total needs shape (..., T), got {total.shape}")
     return xa, ref, total
@@ -416,7 +451,7 @@ def dynamic_shift_share(
     and Change* 19(2). REAT ``shiftd`` sums the annual components in the same way.
     """
     xa, ref, total = _year_pairs(x, reference, reference_total)
-    yearly = _classic(
+    yearly, summed = _classic(
         _Inputs(
             e0=xa[..., :-1, :, :],
             e1=xa[..., 1:, :, :],
@@ -424,13 +459,11 @@ def dynamic_shift_share(
             ref1=ref[..., 1:, :],
             total0=total[..., :-1],
             total1=total[..., 1:],
-        )
+        ),
+        pairs=True,  # the sums over the year pairs as well
     )
-    summed = {
-        f.name: np.sum(getattr(yearly, f.name), axis=-3 if f.name.endswith("_by_industry") else -2)
-        for f in fields(ShiftShare)
-    }
-    return DynamicShiftShare(total=ShiftShare(**summed), yearly=yearly)
+    assert summed is not None
+    return DynamicShiftShare(total=summed, yearly=yearly)
 
 
 def dynamic_gerfin(

@@ -23,13 +23,14 @@ Naming across the reference implementations (see ``shared/reference/econ_methods
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from regiolens.metrics.location import shares
-from regiolens.metrics.stats import FloatArray, safe_divide
+from regiolens.metrics.stats import FloatArray, Index, map_blocks, nansum, safe_divide
 
 __all__ = [
     "Variety",
@@ -52,15 +53,66 @@ def _matrix(x: ArrayLike) -> FloatArray:
 
 def _reference_shares(x: FloatArray, reference: ArrayLike | None, reference_total: ArrayLike | None) -> FloatArray:
     """``S_i = X_i / X``, shape ``(..., 1, I)`` so that it broadcasts against the regions."""
-    ref = np.nansum(x, axis=-2) if reference is None else np.asarray(reference, dtype=np.float64)
-    total = np.nansum(ref, axis=-1) if reference_total is None else np.asarray(reference_total, dtype=np.float64)
+    ref = nansum(x, axis=-2) if reference is None else np.asarray(reference, dtype=np.float64)
+    total = nansum(ref, axis=-1) if reference_total is None else np.asarray(reference_total, dtype=np.float64)
     return safe_divide(ref, total[..., None])[..., None, :]
+
+
+def _per_region(
+    index: Callable[[FloatArray, FloatArray], FloatArray],
+    x: FloatArray,
+    region_totals: ArrayLike | None,
+    reference_shares: FloatArray | None = None,
+) -> FloatArray:
+    """``index(s, S)`` of every region, computed block by block of regions (:func:`map_blocks`).
+
+    ``s`` are the regions' shares in the block, exactly as :func:`~regiolens.metrics.location.shares` gives
+    them, ``S`` the reference shares broadcast to the block (or an empty array when ``reference_shares`` is
+    None); ``index`` reduces the industry axis (shape ``(rows, I)`` → ``(rows,)``). The shares of a block
+    live only in the cache, so no full-size array of shares is ever written.
+    """
+    rt = None if region_totals is None else np.asarray(region_totals, dtype=np.float64)[..., None]
+    parts = (
+        [x.shape] + ([] if rt is None else [rt.shape]) + ([] if reference_shares is None else [reference_shares.shape])
+    )
+    shape = np.broadcast_shapes(*parts)
+    cells = np.broadcast_to(x, shape)
+    rows = None if rt is None else np.broadcast_to(rt, shape)
+    columns = np.empty((*shape[:-2], 0, 0)) if reference_shares is None else np.broadcast_to(reference_shares, shape)
+    out = np.empty(shape[:-1])
+
+    def block(at: Index) -> None:
+        xb = cells[at]
+        totals = nansum(xb, axis=-1)[..., None] if rows is None else rows[at]  # the default of shares()
+        s = safe_divide(xb, totals)
+        out[at] = index(s, columns[at] if reference_shares is not None else columns)
+
+    map_blocks(block, shape, axis=-2)
+    return out
 
 
 def _plogp(p: FloatArray) -> FloatArray:
     """``p · ln p`` with ``0 · ln 0 = 0``; ``NaN`` for ``NaN`` or negative ``p``."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(p == 0, 0.0, p * np.log(p))
+
+
+def _gini_of_shares(s: FloatArray, big_s: FloatArray, normalised: bool) -> FloatArray:
+    """The Gini coefficient of :func:`gini_specialisation` from shares ``s`` and reference shares ``big_s``."""
+    lq = safe_divide(s, big_s)
+    excluded = (big_s == 0) & (s == 0)
+    unknown = np.any(np.isnan(lq) & ~excluded, axis=-1)
+    valid = ~np.isnan(lq)  # excluded industries have NaN LQs (0/0)
+    n = valid.sum(axis=-1).astype(np.float64)
+    ordered = lq  # NaN where not valid already; sorted in place, NaN (excluded) last
+    ordered.sort(axis=-1)
+    mean = safe_divide(np.nansum(ordered, axis=-1), n)
+    rank = np.arange(1, s.shape[-1] + 1, dtype=np.float64)
+    weighted = np.nansum(rank * (ordered - mean[..., None]), axis=-1)
+    g = safe_divide(2.0 * weighted, n**2 * mean)
+    if normalised:
+        g = g * safe_divide(n, n - 1.0)
+    return np.where(unknown, np.nan, g)
 
 
 def _log_base(base: float | None) -> float:
@@ -93,9 +145,8 @@ def krugman_index(
     ``reference_total=1`` to reproduce it. No factor ½ (for K/2 see :func:`hoover_specialisation`).
     """
     a = _matrix(x)
-    s = shares(a, region_totals)
     big_s = _reference_shares(a, reference, reference_total)
-    return np.sum(np.abs(s - big_s), axis=-1)
+    return _per_region(lambda s, b: np.sum(np.abs(s - b), axis=-1), a, region_totals, big_s)
 
 
 def hoover_specialisation(
@@ -148,21 +199,8 @@ def gini_specialisation(
     ``NaN``, as does any ``NaN`` cell. REAT has no such rule (its LQ would be ``NaN``/``Inf``).
     """
     a = _matrix(x)
-    s = shares(a, region_totals)
-    big_s = np.broadcast_to(_reference_shares(a, reference, reference_total), s.shape)
-    lq = safe_divide(s, big_s)
-    excluded = (big_s == 0) & (s == 0)
-    unknown = np.any(np.isnan(lq) & ~excluded, axis=-1)
-    valid = ~np.isnan(lq)  # excluded industries have NaN LQs (0/0)
-    n = valid.sum(axis=-1).astype(np.float64)
-    ordered = np.sort(np.where(valid, lq, np.nan), axis=-1)  # NaN (excluded) last
-    mean = safe_divide(np.nansum(ordered, axis=-1), n)
-    rank = np.arange(1, a.shape[-1] + 1, dtype=np.float64)
-    weighted = np.nansum(rank * (ordered - mean[..., None]), axis=-1)
-    g = safe_divide(2.0 * weighted, n**2 * mean)
-    if normalised:
-        g = g * safe_divide(n, n - 1.0)
-    return np.where(unknown, np.nan, g)
+    big_s = _reference_shares(a, reference, reference_total)
+    return _per_region(lambda s, b: _gini_of_shares(s, b, normalised), a, region_totals, big_s)
 
 
 # ------------------------------------------------------------------ diversity of the own structure
@@ -188,8 +226,7 @@ def herfindahl(
     is computed from them as they are.
     """
     a = _matrix(x)
-    s = shares(a, region_totals)
-    h = np.sum(s**2, axis=-1)
+    h = _per_region(lambda s, _: np.sum(s**2, axis=-1), a, region_totals)
     if normalised:
         n = float(a.shape[-1])
         h = safe_divide(h - 1.0 / n, 1.0 - 1.0 / n) if n > 1 else np.full_like(h, np.nan)
@@ -214,8 +251,8 @@ def entropy(
     ``0 · log 0 = 0``, natural log by default and no rounding (``base=2`` matches EconGeo to about 1e-8).
     """
     a = _matrix(x)
-    s = shares(a, region_totals)
-    return -np.sum(_plogp(s), axis=-1) / _log_base(base)
+    scale = _log_base(base)
+    return -_per_region(lambda s, _: np.sum(_plogp(s), axis=-1), a, region_totals) / scale
 
 
 @dataclass(frozen=True)
