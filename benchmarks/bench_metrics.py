@@ -2,8 +2,10 @@
 
 regiolens: the numpy functions of ``regiolens.metrics`` on the ``(T, R, I)`` array — location quotients
 of every year; classic, Esteban-Marquillas and Gerfin shift-share between the first and last year;
-dynamic shift-share and dynamic Gerfin over all year pairs; Krugman, Hoover, Gini, Herfindahl and entropy
-of every year. The whole suite on all 20 years is one case, its four parts are timed inside its runs.
+dynamic shift-share and dynamic Gerfin over all year pairs (their totals, ``yearly=False``: what a profile or
+report needs); Krugman, Hoover, Gini, Herfindahl and entropy of every year (``specialisation_indices``). The
+whole suite on all 20 years is one case, its four parts are timed inside its runs; the dynamic variants with
+all yearly by-industry outputs (``yearly=True``) are a separate case beside it.
 Anchors, on the first five years (15 M cells; the pandas anchors take ~2.3 min for all 20 years):
 straightforward long-format pandas (groupby/transform/merge) computing the same quantities with the same
 conventions, part by part; and for the RCA (= LQ) the ``ecomplexity`` package — its RCA code path on the
@@ -28,13 +30,7 @@ import pandas as pd
 from harness import Case, print_table, time_cases, timing_records
 from regiolens.metrics.location import location_quotient
 from regiolens.metrics.shiftshare import dynamic_gerfin, dynamic_shift_share, esteban_marquillas, gerfin, shift_share
-from regiolens.metrics.specialisation import (
-    entropy,
-    gini_specialisation,
-    herfindahl,
-    hoover_specialisation,
-    krugman_index,
-)
+from regiolens.metrics.specialisation import specialisation_indices
 
 REPEAT = 3
 ANCHOR_REPEAT = 1  # the pandas anchors take ~30 s a round even on the five years
@@ -98,7 +94,15 @@ def regiolens_shift_share(x: np.ndarray) -> Arrays:
 
 
 def regiolens_dynamic(x: np.ndarray) -> Arrays:
+    """The totals only (``yearly=False``): summed components and chained / annual Gerfin factors."""
+    dss, dg = dynamic_shift_share(x, yearly=False), dynamic_gerfin(x, yearly=False)
+    return {**_flat("dss.total.", dss.total), **_flat("dg.total.", dg.total), **_flat("dg.annual.", dg.annual)}
+
+
+def regiolens_dynamic_yearly(x: np.ndarray) -> Arrays:
+    """The same with every year pair's components as well (``yearly=True``, ~2.3 GB on the full panel)."""
     dss, dg = dynamic_shift_share(x), dynamic_gerfin(x)
+    assert dss.yearly is not None
     return {
         **_flat("dss.total.", dss.total),
         **_flat("dss.yearly.", dss.yearly),
@@ -108,13 +112,8 @@ def regiolens_dynamic(x: np.ndarray) -> Arrays:
 
 
 def regiolens_specialisation(x: np.ndarray) -> Arrays:
-    return {
-        "krugman": krugman_index(x),
-        "hoover": hoover_specialisation(x),
-        "gini": gini_specialisation(x),
-        "herfindahl": herfindahl(x),
-        "entropy": entropy(x),
-    }
+    indices = specialisation_indices(x)
+    return {f.name: getattr(indices, f.name) for f in fields(indices)}
 
 
 def timed_suite(x: np.ndarray, parts: list[tuple[Case, Callable[[np.ndarray], Arrays]]]) -> Arrays:
@@ -374,25 +373,40 @@ def run(repeat: int | None = None) -> dict[str, Any]:
         ),
         (
             "dynamic shift-share + Gerfin, groupby.shift/prod",
-            "dynamic_shift_share + dynamic_gerfin",
+            "dynamic_shift_share + dynamic_gerfin (totals, yearly=False)",
             pandas_dynamic,
             regiolens_dynamic,
         ),
         (
             "specialisation (5 indices), groupby + sort_values",
-            "specialisation (5 indices)",
+            "specialisation_indices (5 indices)",
             pandas_specialisation,
             regiolens_specialisation,
         ),
     ]
+    yearly_name = "dynamic_shift_share + dynamic_gerfin (yearly=True: every year pair's outputs too)"
     anchored: list[Case] = []
     for anchor_name, ours_name, anchor, ours in parts:
         anchored.append(Case(f"{a_tag} · pandas: {anchor_name}", partial(anchor, df), sub.size))
         anchored.append(Case(f"{a_tag} · regiolens: {ours_name}", partial(ours, sub), sub.size, anchored[-1].name))
+        if ours is regiolens_dynamic:  # the yearly variant against the same anchor run
+            anchored.append(
+                Case(f"{a_tag} · regiolens: {yearly_name}", partial(regiolens_dynamic_yearly, sub), sub.size)
+            )
+            anchored[-1].anchor = anchored[-3].name
     time_cases(anchored, repeat or ANCHOR_REPEAT)
-    for theirs, ours_case in zip(anchored[::2], anchored[1::2], strict=True):
-        checked[ours_case.name] = _check_close(ours_case.result, theirs.result, ours_case.name)
-    per_year_checked = {**anchored[1].result, **anchored[7].result}  # regiolens' LQ and specialisation
+    by_name = {case.name: case for case in anchored}
+    for ours_case in anchored:
+        if ours_case.anchor is None:
+            continue
+        theirs = by_name[ours_case.anchor].result
+        if "yearly=False" in ours_case.name:  # the totals only: those of the anchor
+            theirs = {name: value for name, value in theirs.items() if not name.startswith("dss.yearly.")}
+        checked[ours_case.name] = _check_close(ours_case.result, theirs, ours_case.name)
+    per_year_checked = {  # regiolens' LQ and specialisation
+        **by_name[f"{a_tag} · regiolens: {parts[0][1]}"].result,
+        **by_name[f"{a_tag} · regiolens: {parts[3][1]}"].result,
+    }
     _release(anchored)
 
     # RCA against ecomplexity: its RCA code path on the same years, and the full call on a small panel
@@ -444,18 +458,30 @@ def run(repeat: int | None = None) -> dict[str, Any]:
     for name, value in per_year_checked.items():  # the per-year results of the checked first years, exactly
         np.testing.assert_array_equal(suite_result[name][:ANCHOR_YEARS], value, err_msg=f"suite: {name}")
     checked[full[-1].name] = sum(v.size for v in per_year_checked.values())
+    dynamic_totals = {name: value for name, value in suite_result.items() if name.startswith(("dss.", "dg."))}
     _release(full)
+    suite_result = {}
+
+    # not in the suite, reported beside it: the dynamic variants with every year pair's outputs (yearly=True)
+    yearly = Case(f"{c_tag} · regiolens: {yearly_name}", partial(regiolens_dynamic_yearly, x), x.size)
+    time_cases([yearly], repeat or REPEAT)
+    for name, value in dynamic_totals.items():  # the suite's totals (yearly=False) equal these exactly
+        np.testing.assert_array_equal(yearly.result[name], value, err_msg=f"yearly=False vs True: {name}")
+    checked[yearly.name] = sum(v.size for v in dynamic_totals.values())
+    del dynamic_totals
+    _release([yearly])
+    full.append(yearly)
 
     cases = anchored + rca + full
     print_table(f"metrics: {REGIONS:,} regions × {INDUSTRIES:,} industries × {YEARS} years", cases)
-    suite = full[-1]
+    suite = full[-2]  # the whole suite (full[-1] is the yearly variant beside it)
     speedup = {case.name: rca[0].best / case.best for case in rca[1:3]} | {
         case.name: rca[3].best / case.best for case in rca[4:]
     }
     e2e, array_only = speedup[rca[2].name], speedup[rca[1].name]
     small_e2e = speedup[rca[5].name]
-    pandas_sum = sum(c.best for c in anchored[::2])
-    ours_sum = sum(c.best for c in anchored[1::2])
+    pandas_sum = sum(c.best for c in anchored if c.anchor is None)
+    ours_sum = sum(c.best for c in anchored if c.anchor is not None and "yearly=True" not in c.name)
     return {
         "description": __doc__.strip().splitlines()[0],
         "dataset": {

@@ -391,3 +391,46 @@ def test_shift_share_of_all_kreise_2015_2020(loaded_warehouse: Path, genesis_fil
     assert g.regional_factor[k] == pytest.approx(
         (sum(raw[1][("05562", c)] for c in NON_OVERLAPPING) / e_r0) / (1 + growth), rel=1e-12
     )
+
+
+# ------------------------------------------------------------------------------------ yearly=False
+def _panel_with_edge_cases() -> np.ndarray:
+    """(S=2, T=4, R=5, I=6) counts with zero bases, an industry closing, an empty region and a NaN cell."""
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 50, (2, 4, 5, 6)).astype(np.float64)
+    x[:, 2:, :, 0] = 0.0  # industry 0 closes: zero base from the third year on
+    x[:, :, 3, :] = 0.0  # an empty region
+    x[1, 1, 2, 4] = nan  # a suppressed cell
+    return x
+
+
+@pytest.mark.parametrize("x", [_panel_with_edge_cases(), _panel_with_edge_cases()[0], REGION_A[:, None, :]])
+def test_dynamic_shift_share_totals_without_yearly_are_identical(x: np.ndarray) -> None:
+    full, lean = dynamic_shift_share(x), dynamic_shift_share(x, yearly=False)
+    assert full.yearly is not None and lean.yearly is None
+    for f in fields(ShiftShare):
+        np.testing.assert_array_equal(getattr(lean.total, f.name), getattr(full.total, f.name), err_msg=f.name)
+        assert getattr(lean.total, f.name).shape == getattr(full.total, f.name).shape
+
+
+def test_dynamic_shift_share_without_yearly_with_reference() -> None:
+    full = dynamic_shift_share(REGION_A[:, None, :], NATION, NATION.sum(axis=-1))
+    lean = dynamic_shift_share(REGION_A[:, None, :], NATION, NATION.sum(axis=-1), yearly=False)
+    assert lean.yearly is None
+    for f in fields(ShiftShare):
+        np.testing.assert_array_equal(getattr(lean.total, f.name), getattr(full.total, f.name), err_msg=f.name)
+
+
+@pytest.mark.parametrize("x", [_panel_with_edge_cases(), _panel_with_edge_cases()[0], REGION_A[:, None, :]])
+def test_dynamic_gerfin_totals_without_yearly_are_identical(x: np.ndarray) -> None:
+    full, lean = dynamic_gerfin(x), dynamic_gerfin(x, yearly=False)
+    assert full.yearly is not None and lean.yearly is None
+    for part in ("total", "annual"):
+        for f in fields(Gerfin):
+            expected, got = getattr(getattr(full, part), f.name), getattr(getattr(lean, part), f.name)
+            np.testing.assert_array_equal(got, expected, err_msg=f"{part}.{f.name}")
+            assert got.shape == expected.shape
+    # and the textbook region against the nation
+    d = dynamic_gerfin(REGION_A[:, None, :], NATION, yearly=False)
+    assert d.yearly is None
+    assert d.total.regional_factor[0] == pytest.approx((225 / 180) / (1345 / 1100), rel=1e-12)

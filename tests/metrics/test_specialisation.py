@@ -12,11 +12,13 @@ from hypothesis.extra.numpy import arrays
 
 from regiolens.classifications.section_groups import NON_OVERLAPPING
 from regiolens.metrics.specialisation import (
+    SpecialisationIndices,
     entropy,
     gini_specialisation,
     herfindahl,
     hoover_specialisation,
     krugman_index,
+    specialisation_indices,
     variety,
 )
 from regiolens.warehouse.panel import Panel, query_panel
@@ -308,3 +310,51 @@ def test_specialisation_of_the_kreise_2020(loaded_warehouse: Path) -> None:
     np.testing.assert_array_equal(k6[-1], krugman_index(six.values[-1], reference=de6.values[-1, 0, :]))
     v6 = variety(six.values, production)
     np.testing.assert_allclose(v6.entropy, v6.related + v6.unrelated, rtol=1e-12, equal_nan=True)
+
+
+# --------------------------------------------------------------------------------------- all five at once
+def _assert_same_as_single(x: np.ndarray, **kwargs: np.ndarray) -> None:
+    own = {k: v for k, v in kwargs.items() if k == "region_totals"}
+    got = specialisation_indices(x, **kwargs)
+    assert isinstance(got, SpecialisationIndices)
+    expected = {
+        "krugman": krugman_index(x, **kwargs),
+        "hoover": hoover_specialisation(x, **kwargs),
+        "gini": gini_specialisation(x, **kwargs),
+        "herfindahl": herfindahl(x, **own),
+        "entropy": entropy(x, **own),
+    }
+    for name, value in expected.items():
+        np.testing.assert_array_equal(getattr(got, name), value, err_msg=name)  # exact, NaN where NaN
+        assert getattr(got, name).shape == value.shape
+
+
+def test_specialisation_indices_equal_the_single_functions_small() -> None:
+    _assert_same_as_single(X)  # incl. the empty (zero) region
+    _assert_same_as_single(X, reference=np.array([8.0, 5.0, 7.0]), reference_total=np.array(25.0))
+    _assert_same_as_single(X, region_totals=np.array([12.0, 10.0, 0.0]))
+
+
+def test_specialisation_indices_nan_zero_rows_and_columns() -> None:
+    x = np.array([[6.0, 3.0, 1.0, 0.0], [2.0, nan, 6.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 0.0]])
+    _assert_same_as_single(x)
+    _assert_same_as_single(x, reference=np.array([10.0, 5.0, 8.0, 0.0]))
+    got = specialisation_indices(x)
+    assert np.isnan(got.krugman[1]) and np.isnan(got.gini[2]) and np.isnan(got.entropy[2])
+
+
+def test_specialisation_indices_leading_year_axes() -> None:
+    rng = np.random.default_rng(11)
+    panel = rng.integers(0, 20, (2, 3, 7, 9)).astype(np.float64)  # (scenario, year, region, industry)
+    panel[:, 1, 2, :] = 0.0
+    panel[1, 2, 4, 5] = nan
+    panel[:, 2:, :, 0] = 0.0
+    _assert_same_as_single(panel)
+    _assert_same_as_single(panel, reference=np.nansum(panel, axis=-2) + 1.0)
+    _assert_same_as_single(panel, region_totals=np.nansum(panel, axis=-1) * 1.5)
+    assert specialisation_indices(panel).gini.shape == (2, 3, 7)
+
+
+@given(counts(min_industries=2))
+def test_specialisation_indices_equal_the_single_functions(x: np.ndarray) -> None:
+    _assert_same_as_single(x)

@@ -432,11 +432,12 @@ def profile(
     parents = [get_classification(classification).parent(c) for c in codes]
     groups = np.array([sorted(set(map(str, parents))).index(str(p)) for p in parents])
     variety = specialisation.variety(x[t1][None, :], groups)
+    indices = specialisation.specialisation_indices(x[t1][None, :], reference=e[t1])
     spec = Specialisation(
-        krugman=_num(specialisation.krugman_index(x[t1][None, :], reference=e[t1])[0]),
-        hoover=_num(specialisation.hoover_specialisation(x[t1][None, :], reference=e[t1])[0]),
-        gini=_num(specialisation.gini_specialisation(x[t1][None, :], reference=e[t1])[0]),
-        herfindahl=_num(specialisation.herfindahl(x[t1][None, :])[0]),
+        krugman=_num(indices.krugman[0]),
+        hoover=_num(indices.hoover[0]),
+        gini=_num(indices.gini[0]),
+        herfindahl=_num(indices.herfindahl[0]),
         entropy=_num(variety.entropy[0]),
         related_variety=_num(variety.related[0]),
         unrelated_variety=_num(variety.unrelated[0]),

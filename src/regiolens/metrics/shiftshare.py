@@ -169,17 +169,21 @@ class DynamicShiftShare:
     ``yearly`` holds the classic components of every consecutive pair of years (a year-pair axis of length
     T − 1 in place of the year axis: ``(..., T−1, R)`` and ``(..., T−1, R, I)``); ``total`` their sums over
     the year pairs (``(..., R)`` and ``(..., R, I)``). ``total.actual_change`` equals e_rT − e_r0.
+    ``yearly`` is ``None`` when :func:`dynamic_shift_share` was called with ``yearly=False`` (only the totals
+    were computed; they are identical to those of ``yearly=True``).
     """
 
     total: ShiftShare
-    yearly: ShiftShare
+    yearly: ShiftShare | None
 
 
 @dataclass(frozen=True)
 class DynamicGerfin:
     """Dynamic multiplicative shift-share: Gerfin factors of every consecutive pair of years, chained.
 
-    - ``yearly`` — factors of each year pair (year-pair axis of length T − 1 as in :class:`DynamicShiftShare`).
+    - ``yearly`` — factors of each year pair (year-pair axis of length T − 1 as in :class:`DynamicShiftShare`);
+      ``None`` when :func:`dynamic_gerfin` was called with ``yearly=False`` (``total`` and ``annual`` are
+      identical to those of ``yearly=True``).
     - ``total`` — the **product** of the yearly factors over the year pairs. The regional factor telescopes
       to the static one, (e_rT/e_r0)/(E_T/E_0), and structural × location = regional still holds.
     - ``annual`` — the geometric mean per year pair, ``total ** (1/(T−1))`` (comparable across periods of
@@ -187,7 +191,7 @@ class DynamicGerfin:
     """
 
     total: Gerfin
-    yearly: Gerfin
+    yearly: Gerfin | None
     annual: Gerfin
 
 
@@ -225,19 +229,23 @@ def _zero_base(e0: FloatArray, value: FloatArray) -> FloatArray:
     return np.where(e0 == 0, 0.0, value)
 
 
-def _classic(v: _Inputs, pairs: bool = False) -> tuple[ShiftShare, ShiftShare | None]:
+def _classic(v: _Inputs, pairs: bool = False, yearly: bool = True) -> tuple[ShiftShare | None, ShiftShare | None]:
     """The classic components of ``v``; with ``pairs`` also their sums over the year-pair axis (axis −3).
 
     Computed block by block (see :func:`map_blocks`) with the whole-array formulas; with ``pairs`` a block
     holds all year pairs of a few regions, so the sums over the year pairs are taken in the cache as well.
+    With ``pairs`` and ``yearly=False`` only those sums are kept (the first result is ``None``): the
+    components of the year pairs live only in a block, never in full-size arrays; the sums are the same
+    operations on the same values, so they are identical to those of ``yearly=True``.
     """
     growth = safe_divide(v.total1 - v.total0, v.total0)[..., None, None]  # G
     industry_growth = safe_divide(v.ref1 - v.ref0, v.ref0)[..., None, :]  # G_i
     shape = np.broadcast_shapes(v.e0.shape, growth.shape, industry_growth.shape)
     e0_all, e1_all, g_all, gi_all = (np.broadcast_to(a, shape) for a in (v.e0, v.e1, growth, industry_growth))
     names = ("actual_change", "national", "industry_mix", "regional")
-    cells = {name: np.empty(shape) for name in names}
-    sums = {name: np.empty(shape[:-1]) for name in names}
+    keep = yearly or not pairs
+    cells = {name: np.empty(shape) for name in names} if keep else {}
+    sums = {name: np.empty(shape[:-1]) for name in names} if keep else {}
     total_cells = {name: np.empty(shape[:-3] + shape[-2:]) for name in names} if pairs else {}
     total_sums = {name: np.empty(shape[:-3] + shape[-2:-1]) for name in names} if pairs else {}
 
@@ -252,11 +260,13 @@ def _classic(v: _Inputs, pairs: bool = False) -> tuple[ShiftShare, ShiftShare | 
                 "regional": actual - _zero_base(e0, e0 * gi),  # = e_ri1 − e_ri0·(1 + G_i)
             }
         for name, value in values.items():
-            cells[name][at] = value
-            sums[name][at] = np.sum(value, axis=-1)
+            row_sums = np.sum(value, axis=-1)
+            if keep:
+                cells[name][at] = value
+                sums[name][at] = row_sums
             if pairs:  # at = (..., all year pairs, regions)
                 total_cells[name][at[:-2] + at[-1:]] = np.sum(value, axis=-3)
-                total_sums[name][at[:-2] + at[-1:]] = np.sum(sums[name][at], axis=-2)
+                total_sums[name][at[:-2] + at[-1:]] = np.sum(row_sums, axis=-2)
 
     if pairs:  # blocks of regions (axis −2) with every year pair (axis −3)
         map_blocks(
@@ -264,10 +274,70 @@ def _classic(v: _Inputs, pairs: bool = False) -> tuple[ShiftShare, ShiftShare | 
         )
     else:
         map_blocks(block, shape, axis=-2)
-    yearly = ShiftShare(**sums, **{f"{name}_by_industry": cells[name] for name in names})
+    by_year = ShiftShare(**sums, **{f"{name}_by_industry": cells[name] for name in names}) if keep else None
     if not pairs:
-        return yearly, None
-    return yearly, ShiftShare(**total_sums, **{f"{name}_by_industry": total_cells[name] for name in names})
+        return by_year, None
+    return by_year, ShiftShare(**total_sums, **{f"{name}_by_industry": total_cells[name] for name in names})
+
+
+def _single(v: _Inputs) -> ShiftShare:
+    """The classic components of one comparison (no year pairs)."""
+    result = _classic(v)[0]
+    assert result is not None
+    return result
+
+
+@dataclass(frozen=True)
+class _GerfinSums:
+    """The block results of :func:`_gerfin_blocks`: region sums per year (pair) and the cell factors."""
+
+    expected: FloatArray  # ê_r1, (..., R)
+    e_r0: FloatArray  # (..., R)
+    e_r1: FloatArray  # (..., R)
+    location_by_industry: FloatArray | None  # (..., R, I), None without ``yearly``
+    chained_location_by_industry: FloatArray | None  # product over the year pairs (axis −3), (..., R, I)
+
+
+def _gerfin_blocks(e0_all: FloatArray, e1_all: FloatArray, f_all: FloatArray, pairs: bool, yearly: bool) -> _GerfinSums:
+    """Gerfin's region sums and per-cell location factors, block by block (the whole-array formulas).
+
+    ``e0_all``, ``e1_all``, ``f_all`` (E_i1/E_i0) are broadcast to the same shape ``(..., R, I)``. With
+    ``pairs`` (axis −3 is the year pair) a block holds all year pairs of a few regions and the product of the
+    cell factors over the year pairs is taken there; ``yearly=False`` (with ``pairs``) keeps only that product.
+    """
+    shape = e0_all.shape
+    expected, e_r0, e_r1 = (np.empty(shape[:-1]) for _ in range(3))
+    keep = yearly or not pairs
+    location_by_industry = np.empty(shape) if keep else None
+    chained = np.empty(shape[:-3] + shape[-2:]) if pairs else None
+
+    def block(at: Index) -> None:
+        e0, e1, f = e0_all[at], e1_all[at], f_all[at]
+        with np.errstate(invalid="ignore"):
+            expected[at] = np.sum(_zero_base(e0, e0 * f), axis=-1)  # ê_r1
+        e_r0[at] = np.sum(e0, axis=-1)
+        e_r1[at] = np.sum(e1, axis=-1)
+        out = None if location_by_industry is None else location_by_industry[at]
+        location = safe_divide(safe_divide(e1, e0, out=out), f, out=out)
+        if chained is not None:  # at = (..., all year pairs, regions)
+            chained[at[:-2] + at[-1:]] = np.prod(location, axis=-3)
+
+    if pairs:
+        map_blocks(
+            lambda at: block((*at[:-1], slice(None), at[-1])), shape[:-3] + shape[-2:-1], cells=shape[-3] * shape[-1]
+        )
+    else:
+        map_blocks(block, shape, axis=-2)
+    return _GerfinSums(expected, e_r0, e_r1, location_by_industry, chained)
+
+
+def _gerfin_factors(sums: _GerfinSums, factor: FloatArray) -> dict[str, FloatArray]:
+    """The region factors of :class:`Gerfin` from the region sums and E1/E0 (``factor``, shape ``(...)``)."""
+    return {
+        "structural_factor": safe_divide(safe_divide(sums.expected, sums.e_r0), factor[..., None]),
+        "location_factor": safe_divide(sums.e_r1, sums.expected),
+        "regional_factor": safe_divide(safe_divide(sums.e_r1, sums.e_r0), factor[..., None]),
+    }
 
 
 # ------------------------------------------------------------------------------------------- public API
@@ -307,7 +377,7 @@ def shift_share(
     analysis", *Papers of the Regional Science Association* 6; Farhauer & Kröll (2013/2014).
     Textbook check (Farhauer/Kröll, region A): change 25, national 27, industry mix 1, regional −3.
     """
-    return _classic(_inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end))[0]
+    return _single(_inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end))
 
 
 def esteban_marquillas(
@@ -339,7 +409,7 @@ def esteban_marquillas(
     Economics* 2(3). Textbook check (Farhauer/Kröll, region A): competitive −0.6364, allocation −2.3636.
     """
     v = _inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end)
-    classic = _classic(v)[0]
+    classic = _single(v)
     region_total = np.sum(v.e0, axis=-1)[..., None]
     reference_share = safe_divide(v.ref0, v.total0[..., None])[..., None, :]
     homothetic = region_total * reference_share
@@ -390,24 +460,12 @@ def gerfin(
     industry_factor = safe_divide(v.ref1, v.ref0)  # E_i1/E_i0, (..., I)
     shape = np.broadcast_shapes(v.e0.shape, industry_factor[..., None, :].shape)
     e0_all, e1_all, f_all = (np.broadcast_to(a, shape) for a in (v.e0, v.e1, industry_factor[..., None, :]))
-    expected, e_r0, e_r1 = (np.empty(shape[:-1]) for _ in range(3))
-    location_by_industry = np.empty(shape)
-
-    def block(at: Index) -> None:  # the whole-array formulas, block by block (see map_blocks)
-        e0, e1, f = e0_all[at], e1_all[at], f_all[at]
-        with np.errstate(invalid="ignore"):
-            expected[at] = np.sum(_zero_base(e0, e0 * f), axis=-1)  # ê_r1
-        e_r0[at] = np.sum(e0, axis=-1)
-        e_r1[at] = np.sum(e1, axis=-1)
-        safe_divide(safe_divide(e1, e0, out=location_by_industry[at]), f, out=location_by_industry[at])
-
-    map_blocks(block, shape, axis=-2)
+    sums = _gerfin_blocks(e0_all, e1_all, f_all, pairs=False, yearly=True)
+    assert sums.location_by_industry is not None
     return Gerfin(
-        structural_factor=safe_divide(safe_divide(expected, e_r0), factor[..., None]),
-        location_factor=safe_divide(e_r1, expected),
-        regional_factor=safe_divide(safe_divide(e_r1, e_r0), factor[..., None]),
+        **_gerfin_factors(sums, factor),
         structural_factor_by_industry=safe_divide(industry_factor, factor[..., None]),
-        location_factor_by_industry=location_by_industry,
+        location_factor_by_industry=sums.location_by_industry,
     )
 
 
@@ -426,8 +484,20 @@ def _year_pairs(
     return xa, ref, total
 
 
+def _pair_inputs(xa: FloatArray, ref: FloatArray, total: FloatArray) -> _Inputs:
+    """The consecutive year pairs of a panel as start and end (views, no copies)."""
+    return _Inputs(
+        e0=xa[..., :-1, :, :],
+        e1=xa[..., 1:, :, :],
+        ref0=ref[..., :-1, :],
+        ref1=ref[..., 1:, :],
+        total0=total[..., :-1],
+        total1=total[..., 1:],
+    )
+
+
 def dynamic_shift_share(
-    x: ArrayLike, reference: ArrayLike | None = None, reference_total: ArrayLike | None = None
+    x: ArrayLike, reference: ArrayLike | None = None, reference_total: ArrayLike | None = None, *, yearly: bool = True
 ) -> DynamicShiftShare:
     """Dynamic shift-share (Barff & Knight 1988): the classic decomposition of each consecutive pair of years.
 
@@ -444,6 +514,11 @@ def dynamic_shift_share(
         Reference industry totals per year, shape ``(..., T, I)``. Default: column sums over the regions.
     reference_total
         Reference totals per year, shape ``(..., T)``. Default: sums of the reference.
+    yearly
+        ``True`` (default): also return the components of every year pair (``yearly``, five arrays of
+        ``(T−1)·R·I`` cells for a panel). ``False``: only the sums over the year pairs (``total``; the
+        result's ``yearly`` is ``None``) — computed block by block of regions with all their year pairs, so
+        the yearly components never reach memory; ``total`` is identical to that of ``yearly=True``.
 
     Returns
     -------
@@ -451,23 +526,13 @@ def dynamic_shift_share(
     and Change* 19(2). REAT ``shiftd`` sums the annual components in the same way.
     """
     xa, ref, total = _year_pairs(x, reference, reference_total)
-    yearly, summed = _classic(
-        _Inputs(
-            e0=xa[..., :-1, :, :],
-            e1=xa[..., 1:, :, :],
-            ref0=ref[..., :-1, :],
-            ref1=ref[..., 1:, :],
-            total0=total[..., :-1],
-            total1=total[..., 1:],
-        ),
-        pairs=True,  # the sums over the year pairs as well
-    )
+    by_year, summed = _classic(_pair_inputs(xa, ref, total), pairs=True, yearly=yearly)  # the sums as well
     assert summed is not None
-    return DynamicShiftShare(total=summed, yearly=yearly)
+    return DynamicShiftShare(total=summed, yearly=by_year)
 
 
 def dynamic_gerfin(
-    x: ArrayLike, reference: ArrayLike | None = None, reference_total: ArrayLike | None = None
+    x: ArrayLike, reference: ArrayLike | None = None, reference_total: ArrayLike | None = None, *, yearly: bool = True
 ) -> DynamicGerfin:
     """Dynamic multiplicative shift-share: Gerfin factors of each consecutive pair of years, chained.
 
@@ -477,22 +542,32 @@ def dynamic_gerfin(
     product and the geometric mean keep structural × location = regional exactly. REAT ``shiftd`` uses the
     *arithmetic* mean by default (``gerfin.shifts="mean"``), which breaks that identity; we do not offer it.
 
-    Parameters as in :func:`dynamic_shift_share`. Returns :class:`DynamicGerfin`; the per-industry factors
-    are chained the same way. Reference: Gerfin (1964); Barff & Knight (1988) for the yearly updating.
+    Parameters as in :func:`dynamic_shift_share`; with ``yearly=False`` the result's ``yearly`` is ``None``
+    and the per-cell location factors are multiplied over the year pairs block by block (no full-size array
+    of yearly factors); ``total`` and ``annual`` are identical to those of ``yearly=True``. Returns
+    :class:`DynamicGerfin`; the per-industry factors are chained the same way. Reference: Gerfin (1964);
+    Barff & Knight (1988) for the yearly updating.
     """
     xa, ref, total = _year_pairs(x, reference, reference_total)
-    yearly = gerfin(
-        xa[..., :-1, :, :], xa[..., 1:, :, :], ref[..., :-1, :], ref[..., 1:, :], total[..., :-1], total[..., 1:]
-    )
-    axes = {
-        "structural_factor": -2,
-        "location_factor": -2,
-        "regional_factor": -2,
-        "structural_factor_by_industry": -2,
-        "location_factor_by_industry": -3,
+    v = _pair_inputs(xa, ref, total)
+    e0, e1 = np.broadcast_arrays(v.e0, v.e1)
+    factor = safe_divide(v.total1, v.total0)  # E1/E0 per year pair, (..., T−1)
+    industry_factor = safe_divide(v.ref1, v.ref0)  # E_i1/E_i0, (..., T−1, I)
+    shape = np.broadcast_shapes(e0.shape, industry_factor[..., None, :].shape)
+    e0_all, e1_all, f_all = (np.broadcast_to(a, shape) for a in (e0, e1, industry_factor[..., None, :]))
+    sums = _gerfin_blocks(e0_all, e1_all, f_all, pairs=True, yearly=yearly)
+    by_year = {
+        **_gerfin_factors(sums, factor),
+        "structural_factor_by_industry": safe_divide(industry_factor, factor[..., None]),
     }
-    chained = {name: np.prod(getattr(yearly, name), axis=axis) for name, axis in axes.items()}
+    chained = {name: np.prod(value, axis=-2) for name, value in by_year.items()}
+    assert sums.chained_location_by_industry is not None
+    chained["location_factor_by_industry"] = sums.chained_location_by_industry
     pairs = xa.shape[-3] - 1
     with np.errstate(invalid="ignore"):
         annual = {name: np.power(value, 1.0 / pairs) for name, value in chained.items()}
-    return DynamicGerfin(total=Gerfin(**chained), yearly=yearly, annual=Gerfin(**annual))
+    yearly_factors = None
+    if yearly:
+        assert sums.location_by_industry is not None
+        yearly_factors = Gerfin(**by_year, location_factor_by_industry=sums.location_by_industry)
+    return DynamicGerfin(total=Gerfin(**chained), yearly=yearly_factors, annual=Gerfin(**annual))

@@ -19,6 +19,9 @@ Naming across the reference implementations (see ``shared/reference/econ_methods
 - :func:`herfindahl` — EconGeo ``herfindahl``; REAT ``herf`` (on any vector);
 - :func:`entropy` — EconGeo ``entropy`` (log2 with ``+1e-9``, 3 dp); REAT: none (``theil`` is the mean log deviation);
 - :func:`variety` — related/unrelated variety (Frenken, Van Oort & Verburg 2007); in neither package.
+
+:func:`specialisation_indices` gives Krugman, Hoover, Gini, Herfindahl and entropy at once (one pass over
+the data, the shares computed once per block of regions), identical to the five functions.
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ from regiolens.metrics.location import shares
 from regiolens.metrics.stats import FloatArray, Index, map_blocks, nansum, safe_divide
 
 __all__ = [
+    "SpecialisationIndices",
     "Variety",
     "entropy",
     "gini_specialisation",
     "herfindahl",
     "hoover_specialisation",
     "krugman_index",
+    "specialisation_indices",
     "variety",
 ]
 
@@ -58,18 +63,19 @@ def _reference_shares(x: FloatArray, reference: ArrayLike | None, reference_tota
     return safe_divide(ref, total[..., None])[..., None, :]
 
 
-def _per_region(
-    index: Callable[[FloatArray, FloatArray], FloatArray],
+def _per_region_many(
+    indices: dict[str, Callable[[FloatArray, FloatArray], FloatArray]],
     x: FloatArray,
     region_totals: ArrayLike | None,
     reference_shares: FloatArray | None = None,
-) -> FloatArray:
-    """``index(s, S)`` of every region, computed block by block of regions (:func:`map_blocks`).
+) -> dict[str, FloatArray]:
+    """``index(s, S)`` of every region for each of ``indices``, computed block by block of regions (:func:`map_blocks`).
 
     ``s`` are the regions' shares in the block, exactly as :func:`~regiolens.metrics.location.shares` gives
     them, ``S`` the reference shares broadcast to the block (or an empty array when ``reference_shares`` is
-    None); ``index`` reduces the industry axis (shape ``(rows, I)`` → ``(rows,)``). The shares of a block
-    live only in the cache, so no full-size array of shares is ever written.
+    None); each ``index`` reduces the industry axis (shape ``(rows, I)`` → ``(rows,)``) and must not modify
+    ``s``. The shares of a block are computed once for all indices and live only in the cache, so no
+    full-size array of shares is ever written.
     """
     rt = None if region_totals is None else np.asarray(region_totals, dtype=np.float64)[..., None]
     parts = (
@@ -79,16 +85,40 @@ def _per_region(
     cells = np.broadcast_to(x, shape)
     rows = None if rt is None else np.broadcast_to(rt, shape)
     columns = np.empty((*shape[:-2], 0, 0)) if reference_shares is None else np.broadcast_to(reference_shares, shape)
-    out = np.empty(shape[:-1])
+    out = {name: np.empty(shape[:-1]) for name in indices}
 
     def block(at: Index) -> None:
         xb = cells[at]
         totals = nansum(xb, axis=-1)[..., None] if rows is None else rows[at]  # the default of shares()
         s = safe_divide(xb, totals)
-        out[at] = index(s, columns[at] if reference_shares is not None else columns)
+        big_s = columns[at] if reference_shares is not None else columns
+        for name, index in indices.items():
+            out[name][at] = index(s, big_s)
 
     map_blocks(block, shape, axis=-2)
     return out
+
+
+def _per_region(
+    index: Callable[[FloatArray, FloatArray], FloatArray],
+    x: FloatArray,
+    region_totals: ArrayLike | None,
+    reference_shares: FloatArray | None = None,
+) -> FloatArray:
+    """``index(s, S)`` of every region: :func:`_per_region_many` with one index."""
+    return _per_region_many({"index": index}, x, region_totals, reference_shares)["index"]
+
+
+def _krugman_of_shares(s: FloatArray, big_s: FloatArray) -> FloatArray:
+    return np.asarray(np.sum(np.abs(s - big_s), axis=-1))
+
+
+def _herfindahl_of_shares(s: FloatArray, _: FloatArray) -> FloatArray:
+    return np.asarray(np.sum(s**2, axis=-1))
+
+
+def _plogp_sum_of_shares(s: FloatArray, _: FloatArray) -> FloatArray:
+    return np.asarray(np.sum(_plogp(s), axis=-1))
 
 
 def _plogp(p: FloatArray) -> FloatArray:
@@ -104,7 +134,7 @@ def _gini_of_shares(s: FloatArray, big_s: FloatArray, normalised: bool) -> Float
     unknown = np.any(np.isnan(lq) & ~excluded, axis=-1)
     valid = ~np.isnan(lq)  # excluded industries have NaN LQs (0/0)
     n = valid.sum(axis=-1).astype(np.float64)
-    ordered = lq  # NaN where not valid already; sorted in place, NaN (excluded) last
+    ordered = lq  # NaN where not valid already; sorted in place (a new array, s stays), NaN (excluded) last
     ordered.sort(axis=-1)
     mean = safe_divide(np.nansum(ordered, axis=-1), n)
     rank = np.arange(1, s.shape[-1] + 1, dtype=np.float64)
@@ -146,7 +176,7 @@ def krugman_index(
     """
     a = _matrix(x)
     big_s = _reference_shares(a, reference, reference_total)
-    return _per_region(lambda s, b: np.sum(np.abs(s - b), axis=-1), a, region_totals, big_s)
+    return _per_region(_krugman_of_shares, a, region_totals, big_s)
 
 
 def hoover_specialisation(
@@ -226,7 +256,7 @@ def herfindahl(
     is computed from them as they are.
     """
     a = _matrix(x)
-    h = _per_region(lambda s, _: np.sum(s**2, axis=-1), a, region_totals)
+    h = _per_region(_herfindahl_of_shares, a, region_totals)
     if normalised:
         n = float(a.shape[-1])
         h = safe_divide(h - 1.0 / n, 1.0 - 1.0 / n) if n > 1 else np.full_like(h, np.nan)
@@ -252,7 +282,76 @@ def entropy(
     """
     a = _matrix(x)
     scale = _log_base(base)
-    return -_per_region(lambda s, _: np.sum(_plogp(s), axis=-1), a, region_totals) / scale
+    return -_per_region(_plogp_sum_of_shares, a, region_totals) / scale
+
+
+@dataclass(frozen=True)
+class SpecialisationIndices:
+    """The five specialisation indices of each region, arrays of shape ``(..., R)`` (:func:`specialisation_indices`)."""
+
+    krugman: FloatArray
+    """Krugman index ``K_r = Σ_i |s_ri − S_i|`` (:func:`krugman_index`)."""
+    hoover: FloatArray
+    """Hoover coefficient of specialisation ``K_r / 2`` (:func:`hoover_specialisation`)."""
+    gini: FloatArray
+    """Gini coefficient of the location quotients, not normalised (:func:`gini_specialisation`)."""
+    herfindahl: FloatArray
+    """Herfindahl–Hirschman index ``H_r = Σ_i s_ri²``, not normalised (:func:`herfindahl`)."""
+    entropy: FloatArray
+    """Shannon entropy ``E_r = −Σ_i s_ri · ln s_ri``, natural log (:func:`entropy`)."""
+
+
+def specialisation_indices(
+    x: ArrayLike,
+    *,
+    region_totals: ArrayLike | None = None,
+    reference: ArrayLike | None = None,
+    reference_total: ArrayLike | None = None,
+) -> SpecialisationIndices:
+    """Krugman, Hoover, Gini, Herfindahl and entropy of each region in one pass over ``x``.
+
+    With ``s_ri = x_ri / x_r`` and ``S_i = X_i / X`` (see the module docstring)::
+
+        krugman    K_r = Σ_i |s_ri − S_i|                                  in [0, 2]
+        hoover         = K_r / 2                                           in [0, 1]
+        gini       G_r = 2 / (n² · R̄) · Σ_λ λ · (R_(λ) − R̄)               LQs R = s_ri / S_i sorted ascending
+        herfindahl H_r = Σ_i s_ri²                                         in [1/I, 1]
+        entropy    E_r = −Σ_i s_ri · ln s_ri   (0 · ln 0 = 0)              in [0, ln I]
+
+    Each field is identical to the single function with the same arguments — :func:`krugman_index`,
+    :func:`hoover_specialisation`, :func:`gini_specialisation` (``normalised=False``), :func:`herfindahl`
+    (``normalised=False``) and :func:`entropy` (``base=None``; divide by ``ln b`` for base ``b``) — with
+    their conventions: the reference structure is named by ``reference``/``reference_total`` (default: the
+    regions given) and used by Krugman, Hoover and Gini only; a ``NaN`` cell or a zero row gives ``NaN``;
+    industries absent from both region and reference are left out of the Gini. The shares of a block of
+    regions are computed once and all five indices taken from them, so the data are read once instead of
+    five times. The arrays broadcast over ``x``, ``region_totals`` and ``reference`` together.
+
+    References: Krugman (1991), *Geography and Trade*; Hoover (1936), *Review of Economics and Statistics*
+    18(4); REAT 3.0.3 ``gini.spec`` (Wieland); Herfindahl (1950), Hirschman (1945); Shannon (1948),
+    Frenken, Van Oort & Verburg (2007), *Regional Studies* 41(5). EconGeo ``krugman_index``, ``spec_coeff``,
+    ``herfindahl`` and ``entropy`` as in the single functions.
+    """
+    a = _matrix(x)
+    big_s = _reference_shares(a, reference, reference_total)
+    out = _per_region_many(
+        {
+            "krugman": _krugman_of_shares,
+            "gini": lambda s, b: _gini_of_shares(s, b, False),
+            "herfindahl": _herfindahl_of_shares,
+            "entropy": _plogp_sum_of_shares,
+        },
+        a,
+        region_totals,
+        big_s,
+    )
+    return SpecialisationIndices(
+        krugman=out["krugman"],
+        hoover=0.5 * out["krugman"],
+        gini=out["gini"],
+        herfindahl=out["herfindahl"],
+        entropy=-out["entropy"] / _log_base(None),
+    )
 
 
 @dataclass(frozen=True)
