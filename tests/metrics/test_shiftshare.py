@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
@@ -18,6 +18,8 @@ from regiolens.metrics.shiftshare import (
     EstebanMarquillas,
     Gerfin,
     ShiftShare,
+    _zero_base_into,
+    dynamic_decompositions,
     dynamic_gerfin,
     dynamic_shift_share,
     esteban_marquillas,
@@ -434,3 +436,60 @@ def test_dynamic_gerfin_totals_without_yearly_are_identical(x: np.ndarray) -> No
     d = dynamic_gerfin(REGION_A[:, None, :], NATION, yearly=False)
     assert d.yearly is None
     assert d.total.regional_factor[0] == pytest.approx((225 / 180) / (1345 / 1100), rel=1e-12)
+
+
+def _assert_bitwise_equal(a: np.ndarray, b: np.ndarray, what: str = "") -> None:
+    """Equal values, NaN where NaN, and the same sign on every zero (assert_array_equal has 0.0 == -0.0)."""
+    np.testing.assert_array_equal(a, b, err_msg=what)
+    zero = a == 0
+    np.testing.assert_array_equal(np.signbit(a[zero]), np.signbit(b[zero]), err_msg=f"sign of zero: {what}")
+
+
+def _awkward_panel(seed: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Zeros, NaN cells, negative values, -0.0, a vanishing region, an industry that closes and one that opens."""
+    rng = np.random.default_rng(seed)
+    x = np.where(rng.random(shape) < 0.3, 0.0, np.rint(rng.lognormal(2.0, 1.5, shape)))
+    x[rng.random(shape) < 0.02] = np.nan
+    x[rng.random(shape) < 0.02] *= -1.0
+    x[rng.random(shape) < 0.05] = -0.0
+    x[..., 1:, 0, :] = 0.0
+    x[..., 1:, :, 1] = 0.0
+    x[..., 0, :, 2] = 0.0
+    return x
+
+
+@pytest.mark.parametrize("yearly", [True, False])
+@pytest.mark.parametrize("shape", [(4, 6, 5), (2, 3, 7, 9)])
+def test_dynamic_decompositions_is_both_dynamic_variants_exactly(yearly: bool, shape: tuple[int, ...]) -> None:
+    x = _awkward_panel(7, shape)
+    references = [(None, None), (np.nansum(x, axis=-2) * 1.5, None)]
+    references.append((references[1][0], np.ones((3,) + (1,) * (x.ndim - 2)) * np.nansum(x, axis=(-2, -1))))
+    for reference, reference_total in references:
+        dss, dg = dynamic_decompositions(x, reference, reference_total, yearly=yearly)
+        expected: tuple[Any, Any] = (
+            dynamic_shift_share(x, reference, reference_total, yearly=yearly),
+            dynamic_gerfin(x, reference, reference_total, yearly=yearly),
+        )
+        for got, want in zip((dss, dg), expected, strict=True):
+            for part in fields(want):
+                got_part, want_part = getattr(got, part.name), getattr(want, part.name)
+                if want_part is None:
+                    assert got_part is None
+                    continue
+                for f in fields(want_part):
+                    what = f"{part.name}.{f.name}"
+                    _assert_bitwise_equal(getattr(got_part, f.name), getattr(want_part, f.name), what)
+
+
+def test_zero_base_into_is_np_where_bit_for_bit() -> None:
+    rng = np.random.default_rng(3)
+    e0 = np.where(rng.random((40, 50)) < 0.3, 0.0, rng.normal(0.0, 5.0, (40, 50)))
+    e0[rng.random(e0.shape) < 0.05] = -0.0
+    e0[rng.random(e0.shape) < 0.02] = np.nan
+    factor = rng.normal(0.0, 0.1, 50)
+    factor[:5] = [0.0, -0.0, np.nan, np.inf, -np.inf]
+    with np.errstate(invalid="ignore"):
+        value = e0 * factor
+        expected = np.where(e0 == 0, 0.0, value)
+        got = _zero_base_into(value.copy(), e0 == 0)
+    _assert_bitwise_equal(got, expected)

@@ -13,6 +13,7 @@ from hypothesis.extra.numpy import arrays
 from regiolens.classifications.section_groups import NON_OVERLAPPING
 from regiolens.metrics.specialisation import (
     SpecialisationIndices,
+    _plogp,
     entropy,
     gini_specialisation,
     herfindahl,
@@ -358,3 +359,15 @@ def test_specialisation_indices_leading_year_axes() -> None:
 @given(counts(min_industries=2))
 def test_specialisation_indices_equal_the_single_functions(x: np.ndarray) -> None:
     _assert_same_as_single(x)
+
+
+def test_plogp_in_work_arrays_is_the_where_form_bit_for_bit() -> None:
+    rng = np.random.default_rng(5)
+    p = rng.random(2000) ** 8
+    p[:10] = [0.0, -0.0, 1.0, np.nan, -0.5, 5e-324, 1e-300, np.inf, 1.0 - 1e-16, 1.0 + 2e-16]
+    p[rng.random(p.shape) < 0.3] = 0.0
+    expected = _plogp(p)
+    got = _plogp(p, out=np.empty_like(p), mask=np.empty(p.shape, dtype=bool))
+    np.testing.assert_array_equal(got, expected)
+    zero = expected == 0
+    np.testing.assert_array_equal(np.signbit(got[zero]), np.signbit(expected[zero]))

@@ -36,13 +36,14 @@ employees times any growth rate is zero. A cell with ``e_ri0 > 0`` whose referen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from regiolens.metrics.location import _as_float
-from regiolens.metrics.stats import FloatArray, Index, map_blocks, nansum, safe_divide
+from regiolens.metrics.stats import BoolArray, FloatArray, Index, map_blocks, nansum, safe_divide, scratch
 
 __all__ = [
     "LABELS",
@@ -51,6 +52,7 @@ __all__ = [
     "EstebanMarquillas",
     "Gerfin",
     "ShiftShare",
+    "dynamic_decompositions",
     "dynamic_gerfin",
     "dynamic_shift_share",
     "esteban_marquillas",
@@ -229,7 +231,41 @@ def _zero_base(e0: FloatArray, value: FloatArray) -> FloatArray:
     return np.where(e0 == 0, 0.0, value)
 
 
-def _classic(v: _Inputs, pairs: bool = False, yearly: bool = True) -> tuple[ShiftShare | None, ShiftShare | None]:
+def _zero_base_into(value: FloatArray, zero: BoolArray) -> FloatArray:
+    """``np.where(zero, 0.0, value)`` in place (``zero``: e_ri0 == 0), bit for bit, for the blocks.
+
+    The trick: a masked copy over the ~30 % zero-base cells is slow (a branch per cell), but ``value + 0.0``
+    is fast and already right almost everywhere — it turns a zero base's ``±0 · G`` into +0.0 and leaves
+    every other number as it is. It is wrong only (i) where a cell off the zero base has the value −0.0
+    (it must keep its sign; a product with a zero growth rate) and (ii) where a zero base meets an undefined
+    growth rate (``0 · NaN``, must be 0). Both are rare, and a masked copy over few cells is fast.
+    """
+    keep_sign = scratch("zero_base.keep_sign", value.shape, np.bool_)
+    undefined = scratch("zero_base.undefined", value.shape, np.bool_)
+    np.logical_and(np.equal(value, 0.0, out=keep_sign), np.signbit(value, out=undefined), out=keep_sign)
+    np.logical_and(keep_sign, np.logical_not(zero, out=undefined), out=keep_sign)  # (i)
+    np.logical_and(np.isnan(value, out=undefined), zero, out=undefined)  # (ii)
+    np.add(value, 0.0, out=value)
+    np.copyto(value, -0.0, where=keep_sign)
+    np.copyto(value, 0.0, where=undefined)
+    return value
+
+
+def _run_blocks(block: Callable[[Index], None], shape: tuple[int, ...], pairs: bool) -> None:
+    """:func:`map_blocks` over ``shape`` ``(..., R, I)``; with ``pairs`` blocks of regions (axis −2) with every
+    year pair (axis −3)."""
+    if pairs:
+        map_blocks(
+            lambda at: block((*at[:-1], slice(None), at[-1])), shape[:-3] + shape[-2:-1], cells=shape[-3] * shape[-1]
+        )
+    else:
+        map_blocks(block, shape, axis=-2)
+
+
+_ClassicResult = tuple[ShiftShare | None, ShiftShare | None]
+
+
+def _classic(v: _Inputs, pairs: bool = False, yearly: bool = True) -> _ClassicResult:
     """The classic components of ``v``; with ``pairs`` also their sums over the year-pair axis (axis −3).
 
     Computed block by block (see :func:`map_blocks`) with the whole-array formulas; with ``pairs`` a block
@@ -238,6 +274,16 @@ def _classic(v: _Inputs, pairs: bool = False, yearly: bool = True) -> tuple[Shif
     components of the year pairs live only in a block, never in full-size arrays; the sums are the same
     operations on the same values, so they are identical to those of ``yearly=True``.
     """
+    shape, block, finish = _classic_blocks(v, pairs, yearly)
+    _run_blocks(block, shape, pairs)
+    return finish()
+
+
+def _classic_blocks(
+    v: _Inputs, pairs: bool, yearly: bool
+) -> tuple[tuple[int, ...], Callable[[Index], None], Callable[[], _ClassicResult]]:
+    """:func:`_classic` in parts: the shape to cover, the block function and the function that collects the
+    results once every block has run (so that :func:`dynamic_decompositions` can run it beside Gerfin's)."""
     growth = safe_divide(v.total1 - v.total0, v.total0)[..., None, None]  # G
     industry_growth = safe_divide(v.ref1 - v.ref0, v.ref0)[..., None, :]  # G_i
     shape = np.broadcast_shapes(v.e0.shape, growth.shape, industry_growth.shape)
@@ -249,16 +295,21 @@ def _classic(v: _Inputs, pairs: bool = False, yearly: bool = True) -> tuple[Shif
     total_cells = {name: np.empty(shape[:-3] + shape[-2:]) for name in names} if pairs else {}
     total_sums = {name: np.empty(shape[:-3] + shape[-2:-1]) for name in names} if pairs else {}
 
+    mix_all = np.broadcast_to(industry_growth - growth, shape)  # G_i − G, small (no region axis)
+
     def block(at: Index) -> None:
-        e0, e1, g, gi = e0_all[at], e1_all[at], g_all[at], gi_all[at]
+        # the whole-array formulas, computed into scratch arrays (no temporaries of the block's size):
+        # actual = e1 − e0; national = e0·G; industry_mix = e0·(G_i − G); regional = actual − e0·G_i,
+        # each product with a zero base set to 0 (_zero_base_into, one e0 == 0 mask for all three)
+        e0, e1 = e0_all[at], e1_all[at]
+        zero = np.equal(e0, 0.0, out=scratch("classic.zero", e0.shape, np.bool_))
         with np.errstate(invalid="ignore"):
-            actual = e1 - e0
-            values = {
-                "actual_change": actual,
-                "national": _zero_base(e0, e0 * g),
-                "industry_mix": _zero_base(e0, e0 * (gi - g)),
-                "regional": actual - _zero_base(e0, e0 * gi),  # = e_ri1 − e_ri0·(1 + G_i)
-            }
+            actual = np.subtract(e1, e0, out=scratch("classic.actual", e0.shape))
+            national = _zero_base_into(np.multiply(e0, g_all[at], out=scratch("classic.national", e0.shape)), zero)
+            mix = _zero_base_into(np.multiply(e0, mix_all[at], out=scratch("classic.mix", e0.shape)), zero)
+            regional = _zero_base_into(np.multiply(e0, gi_all[at], out=scratch("classic.regional", e0.shape)), zero)
+            np.subtract(actual, regional, out=regional)  # = e_ri1 − e_ri0·(1 + G_i)
+        values = {"actual_change": actual, "national": national, "industry_mix": mix, "regional": regional}
         for name, value in values.items():
             row_sums = np.sum(value, axis=-1)
             if keep:
@@ -268,16 +319,13 @@ def _classic(v: _Inputs, pairs: bool = False, yearly: bool = True) -> tuple[Shif
                 total_cells[name][at[:-2] + at[-1:]] = np.sum(value, axis=-3)
                 total_sums[name][at[:-2] + at[-1:]] = np.sum(row_sums, axis=-2)
 
-    if pairs:  # blocks of regions (axis −2) with every year pair (axis −3)
-        map_blocks(
-            lambda at: block((*at[:-1], slice(None), at[-1])), shape[:-3] + shape[-2:-1], cells=shape[-3] * shape[-1]
-        )
-    else:
-        map_blocks(block, shape, axis=-2)
-    by_year = ShiftShare(**sums, **{f"{name}_by_industry": cells[name] for name in names}) if keep else None
-    if not pairs:
-        return by_year, None
-    return by_year, ShiftShare(**total_sums, **{f"{name}_by_industry": total_cells[name] for name in names})
+    def finish() -> _ClassicResult:
+        by_year = ShiftShare(**sums, **{f"{name}_by_industry": cells[name] for name in names}) if keep else None
+        if not pairs:
+            return by_year, None
+        return by_year, ShiftShare(**total_sums, **{f"{name}_by_industry": total_cells[name] for name in names})
+
+    return shape, block, finish
 
 
 def _single(v: _Inputs) -> ShiftShare:
@@ -305,6 +353,16 @@ def _gerfin_blocks(e0_all: FloatArray, e1_all: FloatArray, f_all: FloatArray, pa
     ``pairs`` (axis −3 is the year pair) a block holds all year pairs of a few regions and the product of the
     cell factors over the year pairs is taken there; ``yearly=False`` (with ``pairs``) keeps only that product.
     """
+    block, sums = _gerfin_block_fn(e0_all, e1_all, f_all, pairs, yearly)
+    _run_blocks(block, e0_all.shape, pairs)
+    return sums
+
+
+def _gerfin_block_fn(
+    e0_all: FloatArray, e1_all: FloatArray, f_all: FloatArray, pairs: bool, yearly: bool
+) -> tuple[Callable[[Index], None], _GerfinSums]:
+    """:func:`_gerfin_blocks` in parts: the block function and the results it fills (complete once every block
+    has run)."""
     shape = e0_all.shape
     expected, e_r0, e_r1 = (np.empty(shape[:-1]) for _ in range(3))
     keep = yearly or not pairs
@@ -312,23 +370,22 @@ def _gerfin_blocks(e0_all: FloatArray, e1_all: FloatArray, f_all: FloatArray, pa
     chained = np.empty(shape[:-3] + shape[-2:]) if pairs else None
 
     def block(at: Index) -> None:
+        # in scratch arrays as in _classic: ê_r1 = Σ_i (0 if e0 == 0 else e0·f), location = (e1/e0)/f
         e0, e1, f = e0_all[at], e1_all[at], f_all[at]
+        zero = np.equal(e0, 0.0, out=scratch("gerfin.zero", e0.shape, np.bool_))
         with np.errstate(invalid="ignore"):
-            expected[at] = np.sum(_zero_base(e0, e0 * f), axis=-1)  # ê_r1
+            expected[at] = np.sum(
+                _zero_base_into(np.multiply(e0, f, out=scratch("gerfin.work", e0.shape)), zero), axis=-1
+            )
         e_r0[at] = np.sum(e0, axis=-1)
         e_r1[at] = np.sum(e1, axis=-1)
-        out = None if location_by_industry is None else location_by_industry[at]
-        location = safe_divide(safe_divide(e1, e0, out=out), f, out=out)
+        out = scratch("gerfin.work", e0.shape) if location_by_industry is None else location_by_industry[at]
+        mask = scratch("gerfin.mask", e0.shape, np.bool_)
+        location = safe_divide(safe_divide(e1, e0, out=out, mask=mask), f, out=out, mask=mask)
         if chained is not None:  # at = (..., all year pairs, regions)
             chained[at[:-2] + at[-1:]] = np.prod(location, axis=-3)
 
-    if pairs:
-        map_blocks(
-            lambda at: block((*at[:-1], slice(None), at[-1])), shape[:-3] + shape[-2:-1], cells=shape[-3] * shape[-1]
-        )
-    else:
-        map_blocks(block, shape, axis=-2)
-    return _GerfinSums(expected, e_r0, e_r1, location_by_industry, chained)
+    return block, _GerfinSums(expected, e_r0, e_r1, location_by_industry, chained)
 
 
 def _gerfin_factors(sums: _GerfinSums, factor: FloatArray) -> dict[str, FloatArray]:
@@ -549,25 +606,67 @@ def dynamic_gerfin(
     Barff & Knight (1988) for the yearly updating.
     """
     xa, ref, total = _year_pairs(x, reference, reference_total)
+    shape, block, finish = _dynamic_gerfin_blocks(xa, ref, total, yearly)
+    _run_blocks(block, shape, pairs=True)
+    return finish()
+
+
+def _dynamic_gerfin_blocks(
+    xa: FloatArray, ref: FloatArray, total: FloatArray, yearly: bool
+) -> tuple[tuple[int, ...], Callable[[Index], None], Callable[[], DynamicGerfin]]:
+    """:func:`dynamic_gerfin` in parts: the shape to cover, the block function (for the year pairs of a few
+    regions) and the function that builds the result once every block has run."""
     v = _pair_inputs(xa, ref, total)
     e0, e1 = np.broadcast_arrays(v.e0, v.e1)
     factor = safe_divide(v.total1, v.total0)  # E1/E0 per year pair, (..., T−1)
     industry_factor = safe_divide(v.ref1, v.ref0)  # E_i1/E_i0, (..., T−1, I)
     shape = np.broadcast_shapes(e0.shape, industry_factor[..., None, :].shape)
     e0_all, e1_all, f_all = (np.broadcast_to(a, shape) for a in (e0, e1, industry_factor[..., None, :]))
-    sums = _gerfin_blocks(e0_all, e1_all, f_all, pairs=True, yearly=yearly)
-    by_year = {
-        **_gerfin_factors(sums, factor),
-        "structural_factor_by_industry": safe_divide(industry_factor, factor[..., None]),
-    }
-    chained = {name: np.prod(value, axis=-2) for name, value in by_year.items()}
-    assert sums.chained_location_by_industry is not None
-    chained["location_factor_by_industry"] = sums.chained_location_by_industry
-    pairs = xa.shape[-3] - 1
-    with np.errstate(invalid="ignore"):
-        annual = {name: np.power(value, 1.0 / pairs) for name, value in chained.items()}
-    yearly_factors = None
-    if yearly:
-        assert sums.location_by_industry is not None
-        yearly_factors = Gerfin(**by_year, location_factor_by_industry=sums.location_by_industry)
-    return DynamicGerfin(total=Gerfin(**chained), yearly=yearly_factors, annual=Gerfin(**annual))
+    block, sums = _gerfin_block_fn(e0_all, e1_all, f_all, pairs=True, yearly=yearly)
+
+    def finish() -> DynamicGerfin:
+        by_year = {
+            **_gerfin_factors(sums, factor),
+            "structural_factor_by_industry": safe_divide(industry_factor, factor[..., None]),
+        }
+        chained = {name: np.prod(value, axis=-2) for name, value in by_year.items()}
+        assert sums.chained_location_by_industry is not None
+        chained["location_factor_by_industry"] = sums.chained_location_by_industry
+        pairs = xa.shape[-3] - 1
+        with np.errstate(invalid="ignore"):
+            annual = {name: np.power(value, 1.0 / pairs) for name, value in chained.items()}
+        yearly_factors = None
+        if yearly:
+            assert sums.location_by_industry is not None
+            yearly_factors = Gerfin(**by_year, location_factor_by_industry=sums.location_by_industry)
+        return DynamicGerfin(total=Gerfin(**chained), yearly=yearly_factors, annual=Gerfin(**annual))
+
+    return shape, block, finish
+
+
+def dynamic_decompositions(
+    x: ArrayLike, reference: ArrayLike | None = None, reference_total: ArrayLike | None = None, *, yearly: bool = True
+) -> tuple[DynamicShiftShare, DynamicGerfin]:
+    """:func:`dynamic_shift_share` and :func:`dynamic_gerfin` of the same panel, in one pass over it.
+
+    Both decompose the same consecutive year pairs, so their blocks (a few regions with all their year pairs)
+    are computed one after the other while the block's data are at hand, instead of reading the panel twice.
+    Parameters as in :func:`dynamic_shift_share`; the results are identical to
+    ``(dynamic_shift_share(x, reference, reference_total, yearly=yearly), dynamic_gerfin(…, yearly=yearly))``.
+    """
+    xa, ref, total = _year_pairs(x, reference, reference_total)
+    shape, classic_block, classic_finish = _classic_blocks(_pair_inputs(xa, ref, total), pairs=True, yearly=yearly)
+    gerfin_shape, gerfin_block, gerfin_finish = _dynamic_gerfin_blocks(xa, ref, total, yearly)
+    if gerfin_shape == shape:
+
+        def block(at: Index) -> None:
+            classic_block(at)
+            gerfin_block(at)
+
+        _run_blocks(block, shape, pairs=True)
+    else:  # the reference totals broadcast the shift-share further than Gerfin's cells: one pass each
+        _run_blocks(classic_block, shape, pairs=True)
+        _run_blocks(gerfin_block, gerfin_shape, pairs=True)
+    by_year, summed = classic_finish()
+    assert summed is not None
+    return DynamicShiftShare(total=summed, yearly=by_year), gerfin_finish()
