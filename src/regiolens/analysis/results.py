@@ -242,3 +242,44 @@ class LQMap:
 def rows(items: list[Any]) -> list[dict[str, Any]]:
     """Dataclass instances as flat dictionaries (for tables, CSV and Excel sheets)."""
     return [dataclasses.asdict(i) for i in items]
+
+
+@dataclass(frozen=True)
+class PeerIndicator:
+    """One indicator of a peer beside the target's, with its part of the squared distance (all parts sum to 1).
+
+    ``name`` is ``size`` (employment; the distance uses its logarithm), ``growth`` (employment growth base year
+    → year) or ``structure:<code>`` (the share of one industry in the region's employment).
+    """
+
+    name: str
+    target: float | None
+    peer: float | None
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A region structurally similar to the target: its distance, rank and why (see :mod:`regiolens.analysis.peers`)."""
+
+    code: str
+    name: str
+    distance: float
+    rank: int
+    indicators: list[PeerIndicator]
+    reason_de: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class Peers:
+    """The ``n`` regions nearest to ``region`` on the chosen, weighted indicators, nearest first."""
+
+    region: RegionRef
+    year: int
+    base_year: int
+    indicators: list[str]
+    weights: dict[str, float]
+    peers: list[Peer]
+    sources: list[SourceRef]
+    notes: list[str] = field(default_factory=list)

@@ -21,6 +21,7 @@ app.add_typer(clusters.app, name="clusters")
 app.command("profile")(analysis.profile_cmd)
 app.command("compare")(analysis.compare_cmd)
 app.command("report")(analysis.report_cmd)
+app.command("peers")(analysis.peers_cmd)
 
 
 @app.command()

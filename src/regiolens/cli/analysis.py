@@ -9,11 +9,13 @@ import typer
 
 from regiolens.analysis.compare import compare
 from regiolens.analysis.maps import default_map_industry, lq_map
+from regiolens.analysis.peers import peers
 from regiolens.analysis.profile import GERMANY, profile
 from regiolens.analysis.results import LABELS, Comparison, Profile
 from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
 from regiolens.cli.common import FormatOption, GroupsOption, WarehouseOption, user_errors
 from regiolens.cli.output import OutputFormat, render, render_document
+from regiolens.errors import RegiolensError
 from regiolens.i18n import format_number, format_share
 from regiolens.metrics.strength import PRESETS
 from regiolens.regions.resolve import resolve_region
@@ -190,3 +192,70 @@ def report_cmd(
         for path in out:
             written = write_report(result, path, lang, the_map)
             typer.echo(str(written))
+
+
+def _parse_weights(text: str | None) -> dict[str, float] | None:
+    """``structure=2,size=1`` → ``{"structure": 2.0, "size": 1.0}``."""
+    if not text:
+        return None
+    out: dict[str, float] = {}
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise RegiolensError(f"weights look like structure=2,size=1, not {text!r}")
+    return out
+
+
+def peers_cmd(
+    region: Annotated[str, typer.Argument(help="A region code (05562) or group (emscher-lippe).")],
+    n: Annotated[int, typer.Option("--n", "-n", help="Number of peers.")] = 10,
+    year: YearOption = None,
+    base_year: BaseYearOption = None,
+    indicators: Annotated[
+        str, typer.Option("--indicators", "-i", help="Comma-separated: structure, size, growth.")
+    ] = "structure,size,growth",
+    weights: Annotated[
+        str | None, typer.Option("--weights", help="Weights per indicator, e.g. structure=2,size=1 (default 1).")
+    ] = None,
+    within: Annotated[str, typer.Option("--within", help="Candidate regions: de (German Kreise); eu not yet.")] = "de",
+    classification: ClassificationOption = WZ2008_SECTION_GROUPS,
+    warehouse: WarehouseOption = None,
+    groups: GroupsOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Peer regions: the most similar regions by industry structure, size and growth, and why."""
+    with user_errors(), Warehouse.open(warehouse, read_only=True) as wh:
+        result = peers(
+            wh,
+            resolve_region(region, groups),
+            n,
+            year=year,
+            base_year=base_year,
+            indicators=[i.strip() for i in indicators.split(",") if i.strip()],
+            weights=_parse_weights(weights),
+            classification=classification,
+            within=within,
+        )
+    if render_document(result, fmt):
+        return
+    rows = [
+        {
+            "rank": p.rank,
+            "code": p.code,
+            "name": p.name,
+            "distance": round(p.distance, 3),
+            **{
+                k: round(sum(i.contribution for i in p.indicators if i.name.split(":")[0] == k), 3)
+                for k in result.indicators
+            },
+            "reason_de": p.reason_de,
+        }
+        for p in result.peers
+    ]
+    title = f"Vergleichsregionen für {result.region.name} ({result.year}, Basis {result.base_year})"
+    caption = "\n".join([*result.notes, *sorted({s.attribution for s in result.sources})])
+    render(rows, fmt, title=title, caption=caption)
