@@ -288,3 +288,17 @@ def test_reflections_loop_reference_nan_and_leading_axis() -> None:
     assert np.isfinite(np.delete(kc[1], 3)).all()
     with pytest.raises(ValueError):
         method_of_reflections(m, steps=-1)
+
+
+def test_lanczos_path_equals_full_decomposition(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large matrices use only the top eigenpair (eigsh); the result equals the full eigh path."""
+    import regiolens.metrics.complexity as complexity
+
+    rng = np.random.default_rng(7)
+    m = rng.random((2, 260, 230)) < 0.3
+    m[..., 0, :] = True  # connected: one region with every industry
+    fast = complexity.eci_pci(m)
+    monkeypatch.setattr(complexity, "_LANCZOS_MIN", 10_000)
+    full = complexity.eci_pci(m)
+    np.testing.assert_allclose(fast.eci, full.eci, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(fast.pci, full.pci, rtol=0, atol=1e-9)

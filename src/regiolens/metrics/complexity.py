@@ -40,6 +40,28 @@ __all__ = [
 ]
 
 _EIGEN_TOL = 1e-10
+_LANCZOS_MIN = 200
+"""From this many industries on, only the top eigenpair is computed (Lanczos, ``scipy.sparse.linalg.eigsh``);
+below it a full ``eigh`` is cheaper. Both give the same eigenpair up to rounding (a test compares them)."""
+
+
+def _top_eigenpair(s: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Largest eigenvalue and its unit eigenvector of every symmetric matrix in the stack ``s`` (..., n, n)."""
+    n = s.shape[-1]
+    if n < _LANCZOS_MIN:
+        values, vectors = np.linalg.eigh(s)
+        return values[..., -1], vectors[..., :, -1]
+    from scipy.sparse.linalg import eigsh
+
+    flat = s.reshape(-1, n, n)
+    lam = np.empty(flat.shape[0])
+    vec = np.empty((flat.shape[0], n))
+    for t, matrix in enumerate(flat):  # one Lanczos run per year: there is no stacked eigsh
+        w, v = eigsh(matrix, k=1, which="LA", v0=np.ones(n), tol=0)
+        lam[t], vec[t] = w[0], v[:, 0]
+    return lam.reshape(s.shape[:-2]), vec.reshape(s.shape[:-1])
+
+
 """A year whose second-largest eigenvalue of M̃ is at most this has no complexity ranking (see :func:`eci_pci`)."""
 
 
@@ -188,9 +210,8 @@ def eci_pci(m: ArrayLike) -> ComplexityResult:
     s = s - top[..., :, None] * top[..., None, :]
     n_ind = s.shape[-1]
     s = s + np.eye(n_ind) * np.where(u > 0, 0.0, -1.0)[..., None, :]  # excluded industries: eigenvalue −1
-    eigvals, eigvecs = np.linalg.eigh(s)
-    lam2 = eigvals[..., -1]
-    kp = eigvecs[..., :, -1] * np.sqrt(inv_u)  # (..., I), 0 for excluded industries
+    lam2, top_vector = _top_eigenpair(s)
+    kp = top_vector * np.sqrt(inv_u)  # (..., I), 0 for excluded industries
     kc = inv_d * (mb @ kp[..., :, None])[..., 0]  # (..., R), 0 for excluded regions
 
     n_reg = reg_ok.sum(axis=-1)
