@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from regiolens.metrics.stats import FloatArray, safe_divide
+from regiolens.metrics.stats import FloatArray, as_matrix, safe_divide
 
 __all__ = [
     "EllisonGlaeser",
@@ -30,13 +30,6 @@ __all__ = [
     "locational_gini",
     "plant_herfindahl",
 ]
-
-
-def _matrix(x: ArrayLike) -> FloatArray:
-    a = np.asarray(x, dtype=np.float64)
-    if a.ndim < 2:
-        raise ValueError(f"x must have shape (..., R, I), got {a.shape}")
-    return a
 
 
 def _shares(x: FloatArray, base: ArrayLike | None) -> tuple[FloatArray, FloatArray]:
@@ -69,7 +62,7 @@ def locational_gini(x: ArrayLike, *, base: ArrayLike | None = None) -> FloatArra
     ``[0, 1)``) — EconGeo's value is ours / 2. Regions with zero base share and some of the industry
     come last in the order (their LQ is infinite); ties in the LQ do not change the result.
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     s, w1 = _shares(a, base)
     w = np.broadcast_to(w1, s.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -98,7 +91,7 @@ def hoover_concentration(x: ArrayLike, *, base: ArrayLike | None = None) -> Floa
     employment). EconGeo's default without ``pop`` is a *uniform* base (``1/R`` per region); pass
     ``base=np.ones(R)`` for that.
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     s, w = _shares(a, base)
     return 0.5 * np.sum(np.abs(s - w), axis=-2)
 
@@ -179,7 +172,7 @@ def ellison_glaeser(
     Conventions: default base = region totals (EG use total manufacturing employment; pass it as
     ``base`` to follow them exactly).
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     s, w = _shares(a, base)
     h = np.asarray(plant_herfindahl, dtype=np.float64)
     g = np.sum((s - w) ** 2, axis=-2)

@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from regiolens.metrics.location import shares
-from regiolens.metrics.stats import BoolArray, FloatArray, Index, map_blocks, nansum, safe_divide, scratch
+from regiolens.metrics.stats import BoolArray, FloatArray, Index, as_matrix, map_blocks, nansum, safe_divide, scratch
 
 __all__ = [
     "SpecialisationIndices",
@@ -49,13 +49,6 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ shares
-def _matrix(x: ArrayLike) -> FloatArray:
-    a = np.asarray(x, dtype=np.float64)
-    if a.ndim < 2:
-        raise ValueError(f"x must have shape (..., R, I), got {a.shape}")
-    return a
-
-
 def _reference_shares(x: FloatArray, reference: ArrayLike | None, reference_total: ArrayLike | None) -> FloatArray:
     """``S_i = X_i / X``, shape ``(..., 1, I)`` so that it broadcasts against the regions."""
     ref = nansum(x, axis=-2) if reference is None else np.asarray(reference, dtype=np.float64)
@@ -210,7 +203,7 @@ def krugman_index(
     *unweighted mean* of the other regions' share vectors; pass that mean as ``reference`` with
     ``reference_total=1`` to reproduce it. No factor ½ (for K/2 see :func:`hoover_specialisation`).
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     big_s = _reference_shares(a, reference, reference_total)
     return _per_region(_krugman_of_shares, a, region_totals, big_s)
 
@@ -264,7 +257,7 @@ def gini_specialisation(
     out of ``n``; a region with employment in an industry the reference lacks (LQ = ``x/0``) gives
     ``NaN``, as does any ``NaN`` cell. REAT has no such rule (its LQ would be ``NaN``/``Inf``).
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     big_s = _reference_shares(a, reference, reference_total)
     return _per_region(lambda s, b: _gini_of_shares(s, b, normalised), a, region_totals, big_s)
 
@@ -291,7 +284,7 @@ def herfindahl(
     row sums (e.g. a total that includes unassigned employment) the shares do not sum to one and ``H``
     is computed from them as they are.
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     h = _per_region(_herfindahl_of_shares, a, region_totals)
     if normalised:
         n = float(a.shape[-1])
@@ -316,7 +309,7 @@ def entropy(
     Conventions: EconGeo ``entropy`` uses ``log2(p + 1e-9)`` and rounds to 3 decimals; we use the exact
     ``0 · log 0 = 0``, natural log by default and no rounding (``base=2`` matches EconGeo to about 1e-8).
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     scale = _log_base(base)
     return -_per_region(_plogp_sum_of_shares, a, region_totals) / scale
 
@@ -368,7 +361,7 @@ def specialisation_indices(
     Frenken, Van Oort & Verburg (2007), *Regional Studies* 41(5). EconGeo ``krugman_index``, ``spec_coeff``,
     ``herfindahl`` and ``entropy`` as in the single functions.
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     big_s = _reference_shares(a, reference, reference_total)
     out = _per_region_many(
         {
@@ -432,7 +425,7 @@ def variety(
     Conventions: as :func:`entropy` (natural log unless ``base`` is given; Frenken et al. use log2).
     A group with a ``NaN`` cell has an unknown share, so ``UV``, ``RV`` and ``H`` of that region are ``NaN``.
     """
-    a = _matrix(x)
+    a = as_matrix(x)
     g = np.asarray(groups)
     if g.shape != (a.shape[-1],):
         raise ValueError(f"groups must have one id per industry, shape ({a.shape[-1]},), got {g.shape}")

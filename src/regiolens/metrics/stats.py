@@ -137,3 +137,11 @@ def masked_quantile(values: ArrayLike, mask: ArrayLike, q: float, axis: int = -2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # "All-NaN slice encountered"
         return np.nanquantile(np.where(m, v, np.nan), q, axis=axis, method="linear", keepdims=True)
+
+
+def as_matrix(x: ArrayLike) -> FloatArray:
+    """``x`` as a float64 array of shape ``(..., R, I)``; ``ValueError`` for fewer than two axes."""
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim < 2:
+        raise ValueError(f"x must have shape (..., R, I), got {a.shape}")
+    return a
