@@ -1,22 +1,56 @@
-"""Peer regions: the regions most similar in structure, size and growth to a region (or group).
+"""Peer regions: the regions most similar in structure, size, growth and density to a region (or group).
 
-``peers(wh, region, n)`` reads **one** panel — every region of the level of the region's members, the group
-(if any) summed from its members and appended — for ``base_year`` and ``year``, computes the indicators of all
-regions at once and ranks the candidates by a weighted, standardised Euclidean distance.
+``peers(wh, region, n, within=…)`` reads **one** employment panel — every region of the candidates' level, the
+target (translated to that level and, for a group, summed from its members) appended — computes the indicators
+of all regions at once and ranks the candidates by a weighted, standardised Euclidean distance.
+
+Where the candidates come from (``within``) is the only thing that differs; distances, contributions and
+reasons are one code path:
+
+============ ============================ ====================================== ================================
+``within``   candidates                   data (measure, classification)         industries of ``structure``
+============ ============================ ====================================== ================================
+``de``       the level of the region      ``employment``, ``wz2008-sg``          A, B-E, F, G-I, J, K, L, M-N,
+             (Kreise for a Kreis)         (Regionalstatistik 13111-07-05-4)      O-Q, R-U
+``eu``       EU NUTS-3 regions            ``employment_thousand_persons``,       A, B-E, F, G-J, K-N, O-U
+                                          ``nace2-eurostat-groups``
+                                          (Eurostat ``nama_10r_3empers``)
+============ ============================ ====================================== ================================
+
+Translation of the target: within ``eu`` a German Kreis (or a group of Kreise, e.g. Emscher-Lippe = 05562 +
+05512 + 05513) becomes its NUTS-3 code(s) through the ``nuts_code`` the region registry holds for each Kreis
+(BKG ``kreise_ags_nuts3.csv``, or the NUTS3 column of ``districts.csv``) — DEA36 + DEA31 + DEA32 — and is summed
+from them; a NUTS-3 region given directly (``nuts:DEA36``) is used as it is. Within ``de`` a German NUTS-3 code
+becomes its Kreis the same way. The target's members are never candidates.
+
+Why the coarse groups within the EU: ``nama_10r_3empers`` publishes the finer groups (G-I, J, K, L, M_N, O-Q,
+R-U) for only about 700 of the 1,220 NUTS-3 regions — not for German, Austrian and Spanish ones — but the six
+groups A, B-E, F, G-J, K-N, O-U, which do not overlap and sum to the total, for nearly all. Comparing a
+German region with the rest of the EU therefore has to use those six. Eurostat's employment (national-accounts
+concept, all persons employed, in thousands) is shown in persons (× 1,000); it is not the same concept as the
+German ``employment`` (employees subject to social insurance), so the two are never mixed in one ranking.
 
 Indicators (each one a group of columns):
 
-- ``structure``: the shares of the non-overlapping industries (for the section groups: A, B-E, F, G-I, J, K, L,
-  M-N, O-Q, R-U) in the region's employment in ``year``; one column per industry;
+- ``structure``: the shares of the non-overlapping industries in the region's employment in ``year``;
 - ``size``: the natural logarithm of employment in ``year`` (the sum over those industries);
-- ``growth``: employment growth ``base_year`` → ``year`` (``x1 / x0 - 1``).
+- ``growth``: employment growth ``base_year`` → ``year`` (``x1 / x0 - 1``). It needs two years: with one year
+  of data (the Eurostat file holds 2018 only) it is left out of the default indicators with a note, and asking
+  for it explicitly is an error;
+- ``population``: the natural logarithm of the population (measure ``population``, industry ``TOTAL`` in the
+  classification ``total``, e.g. from ``districts.csv``);
+- ``density``: the natural logarithm of population per km² (``population`` / ``area_km2``); a group's density is
+  its summed population over its summed area.
 
-Population density is not in the warehouse and is therefore not offered.
+Population and area are taken for the latest year with data at or before ``year`` (else the earliest after);
+the notes name it. They are offered only where the warehouse holds them for the candidates' level (German
+Kreise from ``districts.csv``; none for NUTS-3). Default indicators: structure, size, growth, plus density
+when available. Logarithms because size and density are skewed over orders of magnitude: a city twice as
+dense is as far on the scale whether it has 300 or 3,000 inhabitants per km².
 
-Candidates are all regions of the level except the region itself and, for a group, its members. Every column
-``j`` is standardised across the candidates, ``z = (x - mean) / sd`` (population standard deviation; a column
-without spread is left at 0), and the target is standardised with the candidates' mean and sd. The distance
-between the target ``t`` and a candidate ``p`` is::
+Every column ``j`` is standardised across the candidates, ``z = (x - mean) / sd`` (population standard
+deviation; a column without spread is left at 0), and the target is standardised with the candidates' mean and
+sd. The distance between the target ``t`` and a candidate ``p`` is::
 
     d_k² = (1 / m_k) · Σ_{j in k} (z_tj - z_pj)²        (m_k = number of columns of indicator k)
     D    = sqrt(Σ_k w_k · d_k²)
@@ -26,13 +60,16 @@ twice. The contribution of indicator ``k`` (of one column ``j``) to a peer's dis
 (``w_k / m_k · (z_tj - z_pj)² / D²``); the contributions of a peer sum to 1.
 
 Cells without a value (suppressed) count as 0 in the shares and totals; the notes say how many there were.
-Candidates without employment in ``year`` (or ``base_year``, when growth is an indicator) are left out.
+Candidates without any observation for one of the industries (the publisher does not break the region down),
+without employment in ``year`` (or ``base_year``, when growth is an indicator) or without population and area
+(when those are indicators) are left out, as are Extra-Regio codes (``DEZZZ``: no territory). The target must
+have all of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,17 +78,62 @@ from regiolens.analysis.results import Peer, PeerIndicator, Peers
 from regiolens.classifications.section_groups import BY_CODE, WZ2008_SECTION_GROUPS
 from regiolens.errors import RegiolensError
 from regiolens.i18n import format_number, format_share
+from regiolens.model import TOTAL_INDUSTRY, Flag, RegionLevel
+from regiolens.regions.groups import RegionGroup
 from regiolens.regions.resolve import RegionSelection
-from regiolens.warehouse.panel import query_panel
+from regiolens.warehouse.panel import Panel, query_panel
 from regiolens.warehouse.store import Warehouse
 
-INDICATORS: tuple[str, ...] = ("structure", "size", "growth")
+INDICATORS: tuple[str, ...] = ("structure", "size", "growth", "population", "density")
+"""Every indicator ``peers`` knows; ``population`` and ``density`` only where the warehouse has the data."""
+DEFAULT_INDICATORS: tuple[str, ...] = ("structure", "size", "growth")
+"""The default indicators; ``density`` is added when population and area are available."""
 NAMES: dict[str, tuple[str, str]] = {
     "structure": ("Branchenstruktur", "industry structure"),
     "size": ("Größe (Beschäftigte)", "size (employees)"),
     "growth": ("Wachstum", "growth"),
+    "population": ("Bevölkerung", "population"),
+    "density": ("Bevölkerungsdichte", "population density"),
 }
-WITHIN: tuple[str, ...] = ("de",)
+SIZE_NAMES: dict[str, tuple[str, str]] = {
+    "employment": ("Größe (Beschäftigte)", "size (employees)"),
+    "employment_thousand_persons": ("Größe (Erwerbstätige)", "size (persons employed)"),
+}
+"""Name of ``size`` by measure: German employees vs Eurostat's persons employed."""
+
+EUROSTAT_GROUPS = "nace2-eurostat-groups"
+"""Classification of Eurostat's ``nace_r2`` groups (see :mod:`regiolens.ingest.jsonstat`)."""
+EU_NON_OVERLAPPING: tuple[str, ...] = ("A", "B-E", "F", "G-J", "K-N", "O-U")
+"""Eurostat groups that partition the economy and exist for (nearly) every NUTS-3 region."""
+EUROSTAT_LABELS: dict[str, tuple[str, str]] = {
+    "G-J": ("Handel, Verkehr, Gastgewerbe, IuK", "Trade, transport, hospitality, ICT"),
+    "K-N": ("Finanzen, Immobilien, Unternehmensdienste", "Finance, real estate, business services"),
+    "O-U": ("Öffentl. und sonstige Dienste", "Public and other services"),
+}
+"""Short labels of the Eurostat groups that are not WZ section groups (the others share those labels)."""
+
+POPULATION, AREA, TOTAL_CLASSIFICATION = "population", "area_km2", "total"
+
+
+@dataclass(frozen=True)
+class Universe:
+    """Where peers are sought: the candidates' level and the employment data read for them."""
+
+    within: str
+    level: str
+    measure: str
+    classification: str
+    industries: tuple[str, ...]
+    scale: float = 1.0  # values × scale = persons (Eurostat publishes thousands)
+    source_name: str = ""
+    persons_de: str = "Beschäftigten"  # who is counted, for the notes
+
+
+WITHIN: dict[str, tuple[str, str, str]] = {
+    "de": (RegionLevel.DE_KREIS.value, "employment", WZ2008_SECTION_GROUPS),
+    "eu": (RegionLevel.NUTS3.value, "employment_thousand_persons", EUROSTAT_GROUPS),
+}
+"""Default level, measure and classification per ``within``."""
 
 
 @dataclass(frozen=True)
@@ -101,15 +183,156 @@ def parse_weights(indicators: Sequence[str], weights: Mapping[str, float] | None
     return out
 
 
-def _label(classification: str, code: str, lang: str) -> str:
-    if classification == WZ2008_SECTION_GROUPS and code in BY_CODE:
-        return BY_CODE[code].short(lang)
+def industry_label(classification: str, code: str, lang: str) -> str:
+    """Short label of a section group (WZ 2008) or Eurostat group (``M_N`` as ``M-N``); the code otherwise."""
+    if classification in (WZ2008_SECTION_GROUPS, EUROSTAT_GROUPS):
+        if code in EUROSTAT_LABELS and classification == EUROSTAT_GROUPS:
+            return EUROSTAT_LABELS[code][0 if lang == "de" else 1]
+        group = BY_CODE.get(code.replace("_", "-"))
+        if group is not None:
+            return group.short(lang)
     return code
 
 
-def _describe(
-    k: str, target: np.ndarray, peer: np.ndarray, codes: Sequence[str], classification: str, lang: str
-) -> str:
+# --------------------------------------------------------------------------------------------- the universe
+
+
+def universe(within: str, classification: str | None = None, measure: str | None = None) -> Universe:
+    """The candidates' level and data for ``within`` (``classification``/``measure`` override the defaults)."""
+    if within not in WITHIN:
+        raise RegiolensError(f"unknown --within {within!r}; available: {', '.join(WITHIN)}")
+    level, default_measure, default_classification = WITHIN[within]
+    classification = classification or default_classification
+    measure = measure or default_measure
+    if classification == EUROSTAT_GROUPS:
+        industries: tuple[str, ...] = EU_NON_OVERLAPPING
+    else:
+        industries = tuple(default_industries(classification))
+    scale = 1000.0 if measure.endswith("_thousand_persons") else 1.0
+    source_name = {
+        EUROSTAT_GROUPS: "Eurostat nama_10r_3empers, Erwerbstätige nach VGR-Konzept",
+        WZ2008_SECTION_GROUPS: "Regionalstatistik 13111-07-05-4, sozialversicherungspflichtig Beschäftigte",
+    }.get(classification, f"{measure} ({classification})")
+    persons = "Erwerbstätigen" if measure == "employment_thousand_persons" else "Beschäftigten"
+    return Universe(within, level, measure, classification, industries, scale, source_name, persons)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The region at the universe's level: the panel row ``code``, its ``members`` (never candidates)."""
+
+    code: str
+    members: tuple[str, ...]
+    group: RegionGroup | None
+    level: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _nuts_of_kreise(wh: Warehouse) -> dict[str, str]:
+    names = wh.regions(RegionLevel.DE_KREIS.value)
+    return {
+        str(c): str(n)
+        for c, n in zip(names.region_code, names.nuts_code, strict=True)
+        if isinstance(n, str) and n.strip()
+    }
+
+
+def translate(wh: Warehouse, region: RegionSelection, within: str) -> Target:
+    """The target at the candidates' level of ``within`` (see the module docstring)."""
+    level = region.level.value
+    members = tuple(region.members)
+    note: list[str] = []
+    if within == "eu":
+        to = RegionLevel.NUTS3.value
+        if level == RegionLevel.DE_KREIS.value:
+            nuts = _nuts_of_kreise(wh)
+            unknown = [m for m in members if m not in nuts]
+            if unknown:
+                raise RegiolensError(
+                    f"no NUTS-3 code known for Kreis {', '.join(unknown)}; import the BKG registry "
+                    "(kreise_ags_nuts3.csv) or districts.csv, which carry the NUTS code of every Kreis"
+                )
+            members = tuple(dict.fromkeys(nuts[m] for m in members))
+            note.append(
+                f"{region.ref} als NUTS-3: {' + '.join(members)} (NUTS-Codes der Kreise {', '.join(region.members)})."
+            )
+        elif level != to:
+            raise RegiolensError(
+                f"peers within the EU need a German Kreis, a group of Kreise or a NUTS-3 region, not {level}"
+            )
+    else:
+        to = level
+        if level == RegionLevel.NUTS3.value:
+            to = RegionLevel.DE_KREIS.value
+            by_nuts: dict[str, list[str]] = {}
+            for kreis, nuts_code in _nuts_of_kreise(wh).items():
+                by_nuts.setdefault(nuts_code, []).append(kreis)
+            unknown = [m for m in members if m not in by_nuts]
+            if unknown:
+                raise RegiolensError(
+                    f"no German Kreis with NUTS-3 code {', '.join(unknown)} is known; use --within eu for regions "
+                    "outside Germany, or import the BKG registry (kreise_ags_nuts3.csv)"
+                )
+            members = tuple(dict.fromkeys(k for m in members for k in sorted(by_nuts[m])))
+            note.append(f"{region.ref} als Kreis: {' + '.join(members)}.")
+        elif not level.startswith("de:"):
+            raise RegiolensError(f"peers within Germany need a German region, not {level}")
+    if region.group is None and len(members) == 1:
+        return Target(members[0], members, None, to, note)
+    name = region.group.name if region.group else region.code
+    label = region.group.label if region.group else region.ref
+    group = RegionGroup(name, label, RegionLevel(to), members)
+    return Target(name, members, group, to, note)
+
+
+def _pick_year(years: Sequence[int], year: int) -> int | None:
+    """The latest of ``years`` at or before ``year``, else the earliest after it; ``None`` if there are none."""
+    before = [y for y in years if y <= year]
+    return max(before) if before else (min(years) if years else None)
+
+
+def _totals(
+    wh: Warehouse, measure: str, level: str, target: Target, regions: Sequence[str], year: int
+) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``measure`` (industry ``TOTAL``, classification ``total``) per region of ``regions`` in ``year``.
+
+    NaN where there is none; a group target is the sum of its members (NaN if one of them has none).
+    """
+    p = query_panel(
+        wh.ibis,
+        measure=measure,
+        years=[year],
+        region_level=level,
+        classification=TOTAL_CLASSIFICATION,
+        industries=[TOTAL_INDUSTRY],
+    )
+    index = {c: i for i, c in enumerate(p.regions)}
+    column = p.values[0, :, 0]
+    values = np.array([column[index[c]] if c in index else np.nan for c in regions], dtype=float)
+    if target.group is not None:
+        values[list(regions).index(target.code)] = sum(
+            (column[index[m]] if m in index else np.nan for m in target.members), start=0.0
+        )
+    return values, p.source_ids
+
+
+def _with_target(values: np.ndarray, regions: Sequence[str], target: Target) -> tuple[np.ndarray, list[str]]:
+    """The ``(T, R, I)`` panel values with a row for a group target appended: the sum of its members' rows.
+
+    Groups are summed here rather than by the panel query so that every level works alike; the rule is the
+    panel's (the sum of the known values, the same numbers once cells without a value count as 0).
+    """
+    if target.group is None:
+        return values, list(regions)
+    rows = [list(regions).index(m) for m in target.members]
+    summed = values[:, rows].sum(axis=1, keepdims=True)
+    return np.concatenate([values, summed], axis=1), [*regions, target.code]
+
+
+# --------------------------------------------------------------------------------------------- reasons
+
+
+def _describe(k: str, target: np.ndarray, peer: np.ndarray, codes: Sequence[str], u: Universe, lang: str) -> str:
     """The raw values of one indicator, target vs peer, in words."""
     locale = "de_DE" if lang == "de" else "en_GB"
     vs = "vs." if lang == "en" else "zu"
@@ -117,14 +340,15 @@ def _describe(
     def pct(v: float) -> str:
         return format_share(float(v), locale=locale)
 
-    if k == "size":
+    if k in ("size", "population", "density"):
         a, b = (format_number(round(float(v[0])), locale=locale) for v in (target, peer))
-        return f"{a} {vs} {b}"
+        unit = (" je km²" if lang == "de" else " per km²") if k == "density" else ""
+        return f"{a} {vs} {b}{unit}"
     if k == "growth":
         return f"{pct(target[0])} {vs} {pct(peer[0])}"
     j = int(np.argmax(np.abs(target - peer)))
     word = "größte Abweichung" if lang == "de" else "largest difference"
-    return f"{word}: {_label(classification, codes[j], lang)} {pct(target[j])} {vs} {pct(peer[j])}"
+    return f"{word}: {industry_label(u.classification, codes[j], lang)} {pct(target[j])} {vs} {pct(peer[j])}"
 
 
 def _reasons(
@@ -132,17 +356,18 @@ def _reasons(
     raw_t: Mapping[str, np.ndarray],
     raw_p: Mapping[str, np.ndarray],
     codes: Sequence[str],
-    classification: str,
+    u: Universe,
 ) -> tuple[str, str]:
     """Plain words: indicators from the most similar (smallest part of the distance) to the least."""
     order = sorted(share, key=lambda k: share[k])
+    names = {**NAMES, "size": SIZE_NAMES.get(u.measure, NAMES["size"])}
     texts = []
     for lang in ("de", "en"):
         locale = "de_DE" if lang == "de" else "en_GB"
         of = "der Distanz" if lang == "de" else "of the distance"
         items = [
-            f"{NAMES[k][0 if lang == 'de' else 1]} "
-            f"({_describe(k, raw_t[k], raw_p[k], codes, classification, lang)}; "
+            f"{names[k][0 if lang == 'de' else 1]} "
+            f"({_describe(k, raw_t[k], raw_p[k], codes, u, lang)}; "
             f"{format_share(share[k], digits=0, locale=locale)} {of})"
             for k in order
         ]
@@ -152,6 +377,19 @@ def _reasons(
     return texts[0], texts[1]
 
 
+def _is_extra_regio(level: str, code: str) -> bool:
+    """NUTS Extra-Regio codes (``DEZ``, ``DEZZ``, ``DEZZZ``): statistics without a territory."""
+    return level.startswith("nuts") and len(code) > 2 and set(code[2:]) == {"Z"}
+
+
+def _shorten(codes: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(codes[:limit])
+    return shown + (f" und {len(codes) - limit} weitere" if len(codes) > limit else "")
+
+
+# --------------------------------------------------------------------------------------------- peers
+
+
 def peers(
     wh: Warehouse,
     region: RegionSelection,
@@ -159,70 +397,117 @@ def peers(
     *,
     year: int | None = None,
     base_year: int | None = None,
-    indicators: Sequence[str] = INDICATORS,
+    indicators: Sequence[str] | None = None,
     weights: Mapping[str, float] | None = None,
-    classification: str = WZ2008_SECTION_GROUPS,
+    classification: str | None = None,
     within: str = "de",
-    measure: str = "employment",
+    measure: str | None = None,
 ) -> Peers:
-    """The ``n`` regions nearest to ``region`` on ``indicators`` (weighted; see the module docstring)."""
-    if within == "eu":
-        raise RegiolensError(
-            "peers within the EU need NUTS-3 employment by industry, which regiolens does not import yet;"
-            " use --within de"
-        )
-    if within not in WITHIN:
-        raise RegiolensError(f"unknown --within {within!r}; available: {', '.join(WITHIN)}")
+    """The ``n`` regions nearest to ``region`` on ``indicators`` (weighted; see the module docstring).
+
+    ``indicators=None`` takes the defaults (structure, size, growth, plus density where available; growth is
+    left out with a note when the data hold one year only). ``classification`` and ``measure`` default to
+    those of ``within``.
+    """
     if n < 1:
         raise RegiolensError("n must be at least 1")
-    indicators = list(dict.fromkeys(indicators))
-    w = parse_weights(indicators, weights)
-    level = region.level.value
-    if not level.startswith("de:"):
-        raise RegiolensError(f"peers within Germany need a German region, not {level}")
-    codes = default_industries(classification)
-    years_known = available_years(wh, measure, classification, level)
+    u = universe(within, classification, measure)
+    target = translate(wh, region, within)
+    level = target.level
+    years_known = available_years(wh, u.measure, u.classification, level)
     if not years_known:
-        raise RegiolensError(f"no {measure!r} data in {classification} for {level}; import data first")
+        raise RegiolensError(f"no {u.measure!r} data in {u.classification} for {level}; import data first")
     year = year or years_known[-1]
-    base_year = base_year or years_known[0]
-    if base_year >= year:
-        raise RegiolensError(f"the base year ({base_year}) must lie before the year ({year})")
-    missing = [y for y in (base_year, year) if y not in years_known]
-    if missing:
-        raise RegiolensError(f"no data for {', '.join(map(str, missing))}; available: {years_known}")
+    if year not in years_known:
+        raise RegiolensError(f"no data for {year}; available: {years_known}")
+    pop_years = available_years(wh, POPULATION, TOTAL_CLASSIFICATION, level)
+    area_years = available_years(wh, AREA, TOTAL_CLASSIFICATION, level)
+    pop_year, area_year = _pick_year(pop_years, year), _pick_year(area_years, year)
 
-    p = query_panel(
+    notes: list[str] = []
+    explicit = indicators is not None
+    chosen = list(dict.fromkeys(indicators if indicators is not None else DEFAULT_INDICATORS))
+    if not explicit and pop_year is not None and area_year is not None:
+        chosen.append("density")
+    if len(years_known) < 2:
+        if base_year is not None:
+            raise RegiolensError(
+                f"the {u.measure!r} data for {level} hold only {years_known[0]}: no base year can be chosen"
+            )
+        if "growth" in chosen:
+            if explicit:
+                raise RegiolensError(
+                    f"growth needs two years, but the {u.measure!r} data for {level} hold only {years_known[0]};"
+                    " choose other indicators (e.g. --indicators structure,size)"
+                )
+            chosen.remove("growth")
+            notes.append(f"Wachstum entfällt: die Daten ({u.source_name}) enthalten nur das Jahr {years_known[0]}.")
+    else:
+        base_year = base_year or years_known[0]
+        if base_year >= year:
+            raise RegiolensError(f"the base year ({base_year}) must lie before the year ({year})")
+        if base_year not in years_known:
+            raise RegiolensError(f"no data for {base_year}; available: {years_known}")
+    w = parse_weights(chosen, weights)
+    for k, y in (("population", pop_year), ("density", pop_year if area_year is not None else None)):
+        if k in chosen and y is None:
+            raise RegiolensError(
+                f"{k} is not in the warehouse for {level}: import population and area "
+                "(e.g. districts.csv of landkreise-deutschland) for German Kreise"
+            )
+
+    years = [base_year, year] if base_year is not None else [year]
+    p: Panel = query_panel(
         wh.ibis,
-        measure=measure,
-        years=[base_year, year],
+        measure=u.measure,
+        years=years,
         region_level=level,
-        classification=classification,
-        groups=[region.group] if region.group else [],
-        industries=codes,
+        classification=u.classification,
+        industries=list(u.industries),
     )
-    target_code = region.group.name if region.group else region.code
-    if target_code not in p.regions:
-        raise RegiolensError(f"no {measure!r} data for {region.ref} in {year}")
-    x1, x0 = np.nan_to_num(p.values[1]), np.nan_to_num(p.values[0])  # (R, I)
+    codes = list(u.industries)
+    complete = ~(p.flags == Flag.MISSING.value).any(axis=(0, 2))  # (R,): an observation for every cell
+    index = {c: r for r, c in enumerate(p.regions)}
+    without = [m for m in target.members if m not in index or not complete[index[m]]]
+    if without:
+        raise RegiolensError(
+            f"{region.ref}: no complete {u.measure!r} data by {', '.join(codes)} in {', '.join(map(str, years))} "
+            f"for {', '.join(without)} (not in the data, or coded in another NUTS version than the registry's)"
+        )
+    values, regions = _with_target(np.nan_to_num(p.values) * u.scale, p.regions, target)
+    complete = np.append(complete, True) if target.group is not None else complete
+    index = {c: r for r, c in enumerate(regions)}
+    x1, x0 = values[-1], values[0]  # (R, I)
     tot1, tot0 = x1.sum(axis=1), x0.sum(axis=1)
+    raw: dict[str, np.ndarray] = {}
+    shown: dict[str, np.ndarray] = {}
+    source_ids = set(p.source_ids)
     with np.errstate(divide="ignore", invalid="ignore"):
-        raw = {
-            "structure": x1 / tot1[:, None],
-            "size": np.log(tot1)[:, None],
-            "growth": (tot1 / tot0 - 1)[:, None],
-        }
-    shown = {"structure": raw["structure"], "size": tot1[:, None], "growth": raw["growth"]}
-    t = p.regions.index(target_code)
-    if not all(np.isfinite(raw[k][t]).all() for k in indicators):
-        raise RegiolensError(f"{region.ref} has no employment in {year} or {base_year}; no peers can be found")
-    excluded = set(region.members) | {target_code}
-    usable = np.array([all(np.isfinite(raw[k][r]).all() for k in indicators) for r in range(len(p.regions))])
-    cand = [r for r, c in enumerate(p.regions) if c not in excluded and usable[r]]
+        raw["structure"] = shown["structure"] = x1 / tot1[:, None]
+        raw["size"], shown["size"] = np.log(tot1)[:, None], tot1[:, None]
+        if base_year is not None:
+            raw["growth"] = shown["growth"] = (tot1 / tot0 - 1)[:, None]
+        if {"population", "density"} & set(chosen) and pop_year is not None:
+            pop, ids = _totals(wh, POPULATION, level, target, regions, pop_year)
+            source_ids |= set(ids)
+            raw["population"], shown["population"] = np.log(pop)[:, None], pop[:, None]
+            if "density" in chosen and area_year is not None:
+                area, ids = _totals(wh, AREA, level, target, regions, area_year)
+                source_ids |= set(ids)
+                raw["density"], shown["density"] = np.log(pop / area)[:, None], (pop / area)[:, None]
+
+    t = index[target.code]
+    if not all(np.isfinite(raw[k][t]).all() for k in chosen):
+        missing = [k for k in chosen if not np.isfinite(raw[k][t]).all()]
+        raise RegiolensError(f"{region.ref} has no value for {', '.join(missing)}; no peers can be found")
+    excluded = set(target.members) | {target.code}
+    extra_regio = [c for c in regions if _is_extra_regio(level, c)]
+    usable = complete & np.array([all(np.isfinite(raw[k][r]).all() for k in chosen) for r in range(len(regions))])
+    cand = [r for r, c in enumerate(regions) if c not in excluded and usable[r] and c not in extra_regio]
     if len(cand) < 2:
         raise RegiolensError(f"too few candidate regions at {level} ({len(cand)}) to rank peers")
 
-    d = standardised_distances({k: raw[k][t] for k in indicators}, {k: raw[k][cand] for k in indicators}, w)
+    d = standardised_distances({k: raw[k][t] for k in chosen}, {k: raw[k][cand] for k in chosen}, w)
     order = np.argsort(d.distance, kind="stable")[:n]
     names = wh.regions(level)
     name_of = dict(zip(names.region_code.astype(str), names.name.astype(str), strict=True))
@@ -230,9 +515,9 @@ def peers(
     for rank, c in enumerate(order, start=1):
         r = cand[c]
         total = float(d.distance[c]) ** 2
-        part = {k: d.parts[k][c] / total if total > 0 else np.zeros(d.parts[k].shape[1]) for k in indicators}
+        part = {k: d.parts[k][c] / total if total > 0 else np.zeros(d.parts[k].shape[1]) for k in chosen}
         rows: list[PeerIndicator] = []
-        for k in indicators:
+        for k in chosen:
             if k == "structure":
                 rows += [
                     PeerIndicator(f"structure:{code}", float(shown[k][t, j]), float(shown[k][r, j]), float(part[k][j]))
@@ -241,36 +526,60 @@ def peers(
             else:
                 rows.append(PeerIndicator(k, float(shown[k][t, 0]), float(shown[k][r, 0]), float(part[k][0])))
         de, en = _reasons(
-            {k: float(part[k].sum()) for k in indicators if w[k] > 0},  # unweighted ones explain nothing
-            {k: shown[k][t] for k in indicators},
-            {k: shown[k][r] for k in indicators},
+            {k: float(part[k].sum()) for k in chosen if w[k] > 0},  # unweighted ones explain nothing
+            {k: shown[k][t] for k in chosen},
+            {k: shown[k][r] for k in chosen},
             codes,
-            classification,
+            u,
         )
-        code = p.regions[r]
+        code = regions[r]
         result.append(Peer(code, name_of.get(code, code), float(d.distance[c]), rank, rows, de, en))
 
-    flagged = int((np.isnan(p.values[:, [*cand, t]])).sum())
-    notes = [
+    notes[:0] = [
         f"Distanz = Wurzel aus Σ_k w_k · d_k², d_k² = mittlere quadrierte Differenz der über {len(cand)} "
         f"Kandidaten ({level}) standardisierten Werte des Indikators k; Gewichte {w}.",
-        "Struktur: Anteile der überschneidungsfreien Wirtschaftszweige; Größe: Logarithmus der Beschäftigten; "
-        f"Wachstum: Beschäftigte {base_year} → {year}. Bevölkerungsdichte liegt im Warehouse nicht vor.",
+        _definitions(chosen, u, base_year, year, pop_year, area_year),
+        *target.notes,
     ]
-    if region.group:
-        notes.append(f"{region.group.label} aus den Mitgliedern summiert; Mitglieder sind keine Kandidaten.")
+    if pop_year is None or area_year is None:
+        notes.append(
+            f"Bevölkerung und Bevölkerungsdichte liegen im Warehouse für {level} nicht vor"
+            + (" (districts.csv importieren)." if level.startswith("de:") else ".")
+        )
+    if target.group is not None:
+        notes.append(f"{target.group.label} aus den Mitgliedern summiert; Mitglieder sind keine Kandidaten.")
+    used = [*cand, *(index[m] for m in target.members)]  # rows of the panel (the group row is not one)
+    flagged = int((np.isnan(p.values[:, used])).sum())
     if flagged:
         notes.append(f"{flagged} Zellen ohne Wert (geheim gehalten o. ä.) als 0 gezählt.")
-    left_out = [c for r, c in enumerate(p.regions) if c not in excluded and not usable[r]]
+    if extra_regio:
+        notes.append(f"Extra-Regio ohne Gebietsbezug sind keine Kandidaten: {_shorten(extra_regio)}.")
+    left_out = [c for r, c in enumerate(regions) if c not in excluded and not usable[r] and c not in extra_regio]
     if left_out:
-        notes.append(f"Ohne Beschäftigtenangabe ausgelassen: {', '.join(left_out)}")
+        notes.append(f"Ohne vollständige Angaben ausgelassen ({len(left_out)}): {_shorten(left_out)}")
     return Peers(
         region=region_ref(wh, region),
         year=year,
         base_year=base_year,
-        indicators=indicators,
+        indicators=chosen,
         weights=w,
         peers=result,
-        sources=sources(wh, p.source_ids),
+        sources=sources(wh, sorted(source_ids)),
         notes=notes,
+        within=within,
+        region_level=level,
     )
+
+
+def _definitions(
+    chosen: Sequence[str], u: Universe, base_year: int | None, year: int, pop_year: int | None, area_year: int | None
+) -> str:
+    """One German sentence defining the chosen indicators."""
+    what: dict[str, Callable[[], str]] = {
+        "structure": lambda: f"Struktur: Anteile der überschneidungsfreien Wirtschaftszweige {', '.join(u.industries)}",
+        "size": lambda: f"Größe: Logarithmus der {u.persons_de} ({u.source_name})",
+        "growth": lambda: f"Wachstum der {u.persons_de} {base_year} → {year}",
+        "population": lambda: f"Bevölkerung: Logarithmus der Einwohner ({pop_year})",
+        "density": lambda: f"Dichte: Logarithmus der Einwohner ({pop_year}) je km² ({area_year})",
+    }
+    return "; ".join(what[k]() for k in chosen) + "."

@@ -12,5 +12,6 @@ from regiolens.ingest import (
     gisco,  # noqa: F401
     jsonstat,  # noqa: F401
     microdata,  # noqa: F401
+    population,  # noqa: F401
     usatlas,  # noqa: F401
 )
