@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from regiolens.analysis.profile import GERMANY, _labels
+from regiolens.analysis.profile import GERMANY, industry_labels
 from regiolens.analysis.results import LQMap, MapValue, Profile
 from regiolens.classifications.section_groups import NON_OVERLAPPING, WZ2008_SECTION_GROUPS
 from regiolens.errors import RegiolensError
@@ -75,7 +75,7 @@ def lq_map(
     by_code = {v.code: v for v in values}
     lq_by_code = geo.region_code.map({c: v.lq for c, v in by_code.items()}).astype(object)
     geo = geo.assign(lq=lq_by_code.where(lq_by_code.notna(), None))  # no NaN in GeoJSON properties
-    ((label_de, label_en),) = _labels(classification, [industry])
+    ((label_de, label_en),) = industry_labels(classification, [industry])
     attribution = sorted(
         set(geo.attribution)
         | {

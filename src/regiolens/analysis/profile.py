@@ -35,7 +35,7 @@ from regiolens.analysis.results import (
 )
 from regiolens.classifications import get_classification
 from regiolens.classifications.section_groups import BY_CODE, NON_OVERLAPPING, WZ2008_SECTION_GROUPS
-from regiolens.clusters import get_taxonomy, resolve
+from regiolens.clusters import get_taxonomy, resolve, weight_matrix
 from regiolens.errors import RegiolensError
 from regiolens.metrics import location, shiftshare, specialisation, strength
 from regiolens.model import GERMANY_CODE, RegionLevel
@@ -68,6 +68,51 @@ def available_years(wh: Warehouse, measure: str, classification: str, level: str
             [measure, classification, level],
         ).fetchall()
     ]
+
+
+def industry_selection(
+    wh: Warehouse,
+    region_level: str,
+    measure: str,
+    classification: str,
+    *,
+    industries: Sequence[str] | None = None,
+    industry_level: str | None = None,
+) -> tuple[list[str], dict[str, str] | None]:
+    """The industry codes of an analysis and the map that rolls stored codes up to them (or ``None``).
+
+    ``industries`` named: those codes. ``industry_level`` named (e.g. ``division``): every code of that level
+    the stored data roll up to. Neither: the classification's non-overlapping default set.
+    """
+    industry_map = (
+        level_roll_up(
+            wh.ibis, measure=measure, classification=classification, region_level=region_level, level=industry_level
+        )
+        if industry_level is not None
+        else None
+    )
+    if industries is not None:
+        return list(industries), industry_map
+    if industry_map is not None:
+        return sorted(set(industry_map.values())), industry_map
+    return default_industries(classification), None
+
+
+def year_span(
+    wh: Warehouse, measure: str, classification: str, region_level: str, year: int | None, base_year: int | None
+) -> tuple[int, int, list[int]]:
+    """``(year, base_year, years in between with data)``: defaults latest and earliest year with data."""
+    years_known = available_years(wh, measure, classification, region_level)
+    if not years_known:
+        raise RegiolensError(f"no {measure!r} data in {classification} for {region_level}; import data first")
+    year = year or years_known[-1]
+    base_year = base_year or years_known[0]
+    if base_year >= year:
+        raise RegiolensError(f"the base year ({base_year}) must lie before the year ({year})")
+    missing = [y for y in (base_year, year) if y not in years_known]
+    if missing:
+        raise RegiolensError(f"no data for {', '.join(map(str, missing))}; available: {years_known}")
+    return year, base_year, [y for y in years_known if base_year <= y <= year]
 
 
 @dataclass(frozen=True)
@@ -136,7 +181,7 @@ def _threshold(preset: str) -> Threshold:
     return Threshold(rule.key, rule.description_de, rule.description_en, rule.source)
 
 
-def _labels(classification: str, codes: Sequence[str]) -> list[tuple[str, str]]:
+def industry_labels(classification: str, codes: Sequence[str]) -> list[tuple[str, str]]:
     """Display labels: the short ones of the section groups, else the classification's."""
     if classification == WZ2008_SECTION_GROUPS:
         return [(BY_CODE[c].short("de"), BY_CODE[c].short("en")) for c in codes]
@@ -291,11 +336,7 @@ def _cluster_rows(
     figures: dict[str, IndustryRow] = {}
     notes: list[str] = []
     if usable:
-        data_codes = sorted({code for r in usable for code in r.weights})
-        weights = np.zeros((len(data_codes), len(usable)))
-        for k, r in enumerate(usable):
-            for code, w in r.weights.items():
-                weights[data_codes.index(code), k] = w
+        data_codes, weights = weight_matrix(usable)
         reg = _series(wh, region, years, measure, classification, data_codes)
         ref = _series(wh, reference, years, measure, classification, data_codes)
         incomplete = (np.isnan(reg.values[-1]) @ (weights > 0)) > 0
@@ -353,34 +394,10 @@ def profile(
     ``year`` defaults to the latest year with data, ``base_year`` to the earliest. Groups are summed from
     their members before any ratio. See the module docstring for the conventions.
     """
-    industry_map = (
-        level_roll_up(
-            wh.ibis,
-            measure=measure,
-            classification=classification,
-            region_level=region.level.value,
-            level=industry_level,
-        )
-        if industry_level is not None
-        else None
+    codes, industry_map = industry_selection(
+        wh, region.level.value, measure, classification, industries=industries, industry_level=industry_level
     )
-    if industries is not None:
-        codes = list(industries)
-    elif industry_map is not None:
-        codes = sorted(set(industry_map.values()))
-    else:
-        codes = default_industries(classification)
-    years_known = available_years(wh, measure, classification, region.level.value)
-    if not years_known:
-        raise RegiolensError(f"no {measure!r} data in {classification} for {region.level.value}; import data first")
-    year = year or years_known[-1]
-    base_year = base_year or years_known[0]
-    if base_year >= year:
-        raise RegiolensError(f"the base year ({base_year}) must lie before the year ({year})")
-    missing = [y for y in (base_year, year) if y not in years_known]
-    if missing:
-        raise RegiolensError(f"no data for {', '.join(map(str, missing))}; available: {years_known}")
-    years = [y for y in years_known if base_year <= y <= year]
+    year, base_year, years = year_span(wh, measure, classification, region.level.value, year, base_year)
 
     reg = _series(wh, region, years, measure, classification, codes, industry_map)
     ref = _series(wh, reference, years, measure, classification, codes, industry_map)
@@ -396,7 +413,7 @@ def profile(
 
     lq = location.location_quotient(x[t1][None, :], x_tot[t1:], e[t1], e_tot[t1])[0]
     strong, strength_notes = _strong(region, lq, x[t1], preset, everyone, e[t1], e_tot[t1])
-    columns = _Columns(codes, _labels(classification, codes), x, e, reg.flags[t1], partition=True)
+    columns = _Columns(codes, industry_labels(classification, codes), x, e, reg.flags[t1], partition=True)
     rows = _rows(columns, x_tot, e_tot, year - base_year, confidence, nested, strong)
     em = shiftshare.esteban_marquillas(x[t0][None, :], x[t1][None, :], e[t0], e[t1], e_tot[t0], e_tot[t1])
     gerfin = shiftshare.gerfin(x[t0][None, :], x[t1][None, :], e[t0], e[t1], e_tot[t0], e_tot[t1])

@@ -248,8 +248,10 @@ def rows(items: list[Any]) -> list[dict[str, Any]]:
 class PeerIndicator:
     """One indicator of a peer beside the target's, with its part of the squared distance (all parts sum to 1).
 
-    ``name`` is ``size`` (employment; the distance uses its logarithm), ``growth`` (employment growth base year
-    → year) or ``structure:<code>`` (the share of one industry in the region's employment).
+    ``name`` is ``size`` (employment in persons; the distance uses its logarithm), ``growth`` (employment growth
+    base year → year), ``population`` (inhabitants; the distance uses the logarithm), ``density`` (inhabitants per
+    km²; the distance uses the logarithm) or ``structure:<code>`` (the share of one industry in the region's
+    employment).
     """
 
     name: str
@@ -273,13 +275,97 @@ class Peer:
 
 @dataclass(frozen=True)
 class Peers:
-    """The ``n`` regions nearest to ``region`` on the chosen, weighted indicators, nearest first."""
+    """The ``n`` regions nearest to ``region`` on the chosen, weighted indicators, nearest first.
+
+    ``within`` says where the candidates come from (``de`` German regions, ``eu`` EU NUTS-3 regions) and
+    ``region_level`` their level; ``base_year`` is ``None`` when the data hold a single year (no growth).
+    """
+
+    region: RegionRef
+    year: int
+    base_year: int | None
+    indicators: list[str]
+    weights: dict[str, float]
+    peers: list[Peer]
+    sources: list[SourceRef]
+    notes: list[str] = field(default_factory=list)
+    within: str = "de"
+    region_level: str = "de:kreis"
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """An industry the region is not specialised in (LQ < 1), ranked as a way to grow into.
+
+    ``score`` is the weighted mean of the indicators' z-scores across all candidates; ``contributions`` holds
+    each indicator's part of it (they sum to ``score``). See :mod:`regiolens.analysis.opportunities`.
+    """
+
+    rank: int
+    code: str
+    label_de: str
+    label_en: str
+    employment: float | None
+    lq: float | None
+    density: float
+    density_percentile: float
+    pci: float | None
+    national_growth: float | None
+    opportunity_gain: float | None
+    score: float
+    contributions: dict[str, float]
+    reason_de: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class StrengthAtRisk:
+    """An existing strength (LQ ≥ 1) and whether it is at risk: declining LQ or weak relatedness."""
+
+    code: str
+    label_de: str
+    label_en: str
+    employment: float | None
+    lq: float | None
+    lq_base: float | None
+    density: float
+    density_median: float | None  # median density of the industry in the regions specialised in it
+    declining: bool
+    weakly_related: bool
+    at_risk: bool  # declining or weakly related
+    reason_de: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class ClusterOutlook:
+    """A cluster of a taxonomy seen through relatedness: its LQ and density in the region, where resolvable."""
+
+    taxonomy: str
+    cluster: str
+    name_de: str
+    name_en: str
+    status: str
+    reason: str
+    lq: float | None = None
+    density: float | None = None
+    national_growth: float | None = None
+
+
+@dataclass(frozen=True)
+class Opportunities:
+    """Growth opportunities of a region and its strengths at risk (see :mod:`regiolens.analysis.opportunities`)."""
 
     region: RegionRef
     year: int
     base_year: int
-    indicators: list[str]
+    measure: str
+    classification: str
+    universe: str
+    eci: float | None
     weights: dict[str, float]
-    peers: list[Peer]
+    opportunities: list[Opportunity]
+    strengths: list[StrengthAtRisk]
+    clusters: list[ClusterOutlook]
     sources: list[SourceRef]
     notes: list[str] = field(default_factory=list)

@@ -35,3 +35,19 @@ def user_errors() -> Iterator[None]:
     except RegiolensError as exc:
         err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def parse_weights(text: str | None) -> dict[str, float] | None:
+    """``--weights`` text ``structure=2,size=1`` → ``{"structure": 2.0, "size": 1.0}`` (``None`` when empty)."""
+    if not text:
+        return None
+    out: dict[str, float] = {}
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise RegiolensError(f"weights look like name=2,other=1, not {text!r}")
+    return out

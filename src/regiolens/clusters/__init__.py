@@ -42,7 +42,14 @@ from regiolens.clusters.registry import (
     store_taxonomy,
     taxonomies_dir,
 )
-from regiolens.clusters.resolve import ClusterResolution, ResolvedCode, UnresolvedCode, combined_industry_map, resolve
+from regiolens.clusters.resolve import (
+    ClusterResolution,
+    ResolvedCode,
+    UnresolvedCode,
+    combined_industry_map,
+    resolve,
+    weight_matrix,
+)
 from regiolens.clusters.tables import read_table
 from regiolens.clusters.tomlfile import read_toml, to_toml
 from regiolens.clusters.us_cmp import read_us_benchmark_clusters
@@ -74,4 +81,5 @@ __all__ = [
     "store_taxonomy",
     "taxonomies_dir",
     "to_toml",
+    "weight_matrix",
 ]

@@ -37,10 +37,12 @@ manufacturing and information & communication as a whole — context, never a cl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
+
+import numpy as np
 
 from regiolens.classifications import Classification, concord, get_classification
 from regiolens.classifications.base import Level
@@ -195,6 +197,21 @@ def resolve(
         )
         for cid in wanted
     }
+
+
+def weight_matrix(resolutions: Sequence[ClusterResolution]) -> tuple[list[str], np.ndarray]:
+    """``(data codes, W)`` with ``W[d, k]`` the weight of data code ``d`` in cluster ``k`` (0 where it is not in it).
+
+    A cluster's value is then ``x @ W`` for values ``x[..., d]`` of the data codes (sorted): one matrix product
+    for all clusters, also where they share codes or weigh them.
+    """
+    codes = sorted({code for r in resolutions for code in r.weights})
+    row = {code: d for d, code in enumerate(codes)}
+    w = np.zeros((len(codes), len(resolutions)))
+    for k, r in enumerate(resolutions):
+        for code, weight in r.weights.items():
+            w[row[code], k] = weight
+    return codes, w
 
 
 def combined_industry_map(resolutions: Mapping[str, ClusterResolution]) -> dict[str, str]:
