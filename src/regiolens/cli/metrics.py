@@ -35,9 +35,18 @@ def compute(
     ] = RegionLevel.OTHER.value,
     decimal: Annotated[str | None, typer.Option(help="Decimal mark ',' or '.' (default: detected).")] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet name or index.")] = None,
+    rca_threshold: Annotated[
+        float | None,
+        typer.Option(help="RCA from which an industry counts as present (complexity and relatedness; default 1)."),
+    ] = None,
     fmt: FormatOption = OutputFormat.csv,
 ) -> None:
-    """Compute a metric of regiolens.metrics on a long table; the reference area is the whole table."""
+    """Compute a metric of regiolens.metrics on a long table; the reference area is the whole table.
+
+    Complexity and relatedness metrics work on presence (RCA ≥ 1, or --rca-threshold), year by year;
+    industry × industry metrics (proximity, relatedness-*) have the columns year, industry_code,
+    other_industry_code, metric, value.
+    """
     with user_errors():
         options: dict[str, Any] = {
             "region_col": region_col,
@@ -51,5 +60,5 @@ def compute(
             options |= {"industry_col": industry_col, "classification": "user"}
         options |= {"year_col": year_col} if year_col else {"year": 0}
         parsed = read_source(input_, "generic", **options)
-        result = compute_metric(parsed.observations, metric)
+        result = compute_metric(parsed.observations, metric, threshold=rca_threshold)
     render(cast(list[dict[str, Any]], result.to_dict("records")), fmt)
