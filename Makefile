@@ -14,7 +14,16 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Debian packages WeasyPrint (PDF reports) and the PDF tests need; installed only when missing.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils
 
-.PHONY: demo test lint typecheck unit setup system bench clean
+.PHONY: demo test lint typecheck unit setup system bench clean vendor serve
+
+# Browser assets of the web app: from the npm registry at build time (package-lock.json pins them),
+# copied into static/vendor (git-ignored). Debian's npm is installed when there is none.
+WEB := src/regiolens/web
+FRONTEND := $(WEB)/frontend
+VENDOR := $(WEB)/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SERVE ?= 1
 
 setup: system $(VENV)/.synced
 
@@ -33,8 +42,27 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-demo: setup
-	REGIOLENS_WAREHOUSE=$${REGIOLENS_WAREHOUSE:-var/warehouse.duckdb} $(RUN)/python -m regiolens.demo --shared "$(SHARED)" --out var
+vendor: $(VENDOR)/.built
+
+$(VENDOR)/.built: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	cd $(FRONTEND) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui
+	cp $(FRONTEND)/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp $(FRONTEND)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(FRONTEND)/node_modules/swagger-ui-dist/swagger-ui.css \
+		$(VENDOR)/swagger-ui/
+	touch $@
+
+# The demo's web app keeps its app database and secret in var/ (override with REGIOLENS_DATABASE_URL).
+DEMO_ENV := REGIOLENS_WAREHOUSE=$${REGIOLENS_WAREHOUSE:-var/warehouse.duckdb} \
+	REGIOLENS_DATABASE_URL=$${REGIOLENS_DATABASE_URL:-sqlite:///var/regiolens.db} REGIOLENS_DATA_DIR=$${REGIOLENS_DATA_DIR:-var}
+
+demo: setup vendor
+	$(DEMO_ENV) $(RUN)/python -m regiolens.demo --shared "$(SHARED)" --out var
+	@if [ "$(DEMO_SERVE)" = "1" ]; then $(MAKE) --no-print-directory serve; fi
+
+serve: setup vendor
+	$(DEMO_ENV) $(RUN)/regiolens serve --host $(HOST) --port $(PORT) --demo-user
 
 lint: setup
 	$(RUN)/ruff check src tests benchmarks
@@ -43,10 +71,13 @@ lint: setup
 typecheck: setup
 	$(RUN)/mypy
 
-unit: setup
-	$(RUN)/pytest -n 2 --dist loadfile -q
+# The app-database tests run on SQLite and on PostgreSQL: .ci/postgres installs, starts and sets up the Debian
+# package's cluster (idempotently) and prints the test database's URL; on CI the cluster is stopped afterwards.
+unit: setup vendor
+	url=$$(bash .ci/postgres) && REGIOLENS_TEST_POSTGRES_URL=$$url $(RUN)/pytest -n 2 --dist loadfile -q; \
+	status=$$?; if [ "$${CI:-}" = true ]; then bash .ci/postgres stop; fi; exit $$status
 
-test: lint typecheck unit
+test: vendor lint typecheck unit
 
 bench: setup
 	$(RUN)/python benchmarks/run.py

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
+import regiolens.cli.serve as serve_cli
 from regiolens import __version__
-from regiolens.cli import analysis, clusters, data, industries, metrics, regions
+from regiolens.cli import accounts, analysis, clusters, data, industries, metrics, opportunities, regions
 
 app = typer.Typer(
     name="regiolens",
@@ -22,6 +23,12 @@ app.command("profile")(analysis.profile_cmd)
 app.command("compare")(analysis.compare_cmd)
 app.command("report")(analysis.report_cmd)
 app.command("peers")(analysis.peers_cmd)
+app.command("opportunities")(opportunities.opportunities_cmd)
+app.add_typer(accounts.orgs_app, name="orgs")
+app.add_typer(accounts.networks_app, name="networks")
+app.add_typer(accounts.users_app, name="users")
+app.add_typer(accounts.db_app, name="db")
+app.command("serve")(serve_cli.serve_cmd)
 
 
 @app.command()

@@ -40,6 +40,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def jsonable(value: Any) -> Any:
+    """``value`` as the JSON output shows it (NaN → ``None``, dataclasses → dicts): the web API uses this too."""
+    return _plain(value)
+
+
 def _is_identifier(column: str) -> bool:
     """Columns holding years or ids are printed without thousands separators."""
     return "year" in column or column.endswith("_id") or column.isdigit()

@@ -1,0 +1,223 @@
+"""The JSON API under ``/api/v1``: the analyses as the CLI prints them with ``--format json``.
+
+Every answer is the typed result of :mod:`regiolens.analysis` serialised by
+:func:`regiolens.cli.output.jsonable` (the CLI's JSON path: NaN → ``null``, dataclasses → objects), so
+``GET /api/v1/profile/emscher-lippe`` and ``regiolens profile emscher-lippe --format json`` agree number for
+number. Authentication: ``Authorization: Bearer <token>`` only (tokens from
+:func:`regiolens.web.accounts.create_token`); the session cookie is never read here, which is why the API
+needs no CSRF token. Errors: ``{"detail": message}`` with 400 (bad input), 401 (no or bad token), 404
+(unknown region, taxonomy) or 503 (warehouse busy).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from regiolens.analysis.custom import METRICS
+from regiolens.analysis.results import Comparison, Opportunities, Peers, Profile
+from regiolens.cli.output import jsonable
+from regiolens.clusters.registry import BUILTIN, builtin_taxonomy
+from regiolens.web import accounts, analyses
+from regiolens.web.analyses import ProfileParams
+from regiolens.web.db import Taxonomy, User
+from regiolens.web.security import get_db
+
+bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`.")
+
+
+def api_user(credentials: HTTPAuthorizationCredentials | None = Depends(bearer), db: Session = Depends(get_db)) -> User:
+    """The user of the request's bearer token; 401 without a valid one."""
+    unauthorised = HTTPException(401, "a valid API token is required", headers={"WWW-Authenticate": "Bearer"})
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise unauthorised
+    user = accounts.user_for_token(db, credentials.credentials)
+    if user is None:
+        raise unauthorised
+    db.commit()  # last_used_at
+    return user
+
+
+class Problem(BaseModel):
+    """An error: what went wrong, in words."""
+
+    detail: Any
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Bad input (the message says which)."},
+    401: {"model": Problem, "description": "No or invalid API token."},
+    404: {"model": Problem, "description": "Unknown region, group or taxonomy."},
+    503: {"model": Problem, "description": "The warehouse is busy (an import is running); retry."},
+}
+
+router = APIRouter(prefix="/api/v1", tags=["analyses"], dependencies=[Depends(api_user)], responses=ERRORS)
+
+
+def _json(result: Any) -> JSONResponse:
+    return JSONResponse(jsonable(result))
+
+
+def _ok(model: Any) -> dict[int | str, dict[str, Any]]:
+    return {200: {"model": model, "description": "The result, as `regiolens … --format json` prints it."}}
+
+
+YEAR = Query(None, ge=1900, le=2100, description="Year (default: the latest with data).")
+BASE_YEAR = Query(None, ge=1900, le=2100, description="Base year of growth and shift-share (default: the earliest).")
+REFERENCE = Query(None, max_length=100, description="Reference area (default: Germany), e.g. 05 or a group.")
+THRESHOLD = Query(analyses.DEFAULT_THRESHOLD, max_length=40, description="Strength preset, e.g. lq>=1.25.")
+
+
+@router.get("/profile/{region}", response_class=JSONResponse, responses=_ok(Profile))
+def profile(
+    request: Request,
+    region: str,
+    year: int | None = YEAR,
+    base_year: int | None = BASE_YEAR,
+    reference: str | None = REFERENCE,
+    threshold: str = THRESHOLD,
+) -> JSONResponse:
+    """Profile of a region or group: structure, location quotients, growth, shift-share, specialisation, clusters."""
+    p = ProfileParams(region, year, base_year, reference or None, analyses.check_threshold(threshold))
+    return _json(analyses.get_profile(request.app.state.warehouse, p, request.app.state.settings.groups))
+
+
+@router.get("/compare", response_class=JSONResponse, responses=_ok(Comparison))
+def compare(
+    request: Request,
+    regions: list[str] = Query(..., min_length=2, description="Two or more regions or groups (repeat the key)."),
+    year: int | None = YEAR,
+    base_year: int | None = BASE_YEAR,
+    reference: str | None = REFERENCE,
+    threshold: str = THRESHOLD,
+) -> JSONResponse:
+    """Regions side by side: shared strengths, differences and how much of each the industry mix explains."""
+    result = analyses.get_comparison(
+        request.app.state.warehouse, regions, year, base_year, reference, threshold, request.app.state.settings.groups
+    )
+    return _json(result)
+
+
+@router.get("/peers/{region}", response_class=JSONResponse, responses=_ok(Peers))
+def peers(
+    request: Request,
+    region: str,
+    n: int = Query(10, ge=1, le=400, description="Number of peers."),
+    year: int | None = YEAR,
+    base_year: int | None = BASE_YEAR,
+    indicators: list[str] | None = Query(None, description="structure, size, growth, population, density."),
+    weights: str | None = Query(None, max_length=200, description="Weights, e.g. structure=2,size=1."),
+    within: str = Query("de", description="Candidates: de (German Kreise) or eu (EU NUTS-3)."),
+) -> JSONResponse:
+    """The most similar regions by industry structure, size, growth and density, with the reasons."""
+    result = analyses.get_peers(
+        request.app.state.warehouse,
+        region,
+        n,
+        year,
+        base_year,
+        indicators,
+        weights,
+        within,
+        request.app.state.settings.groups,
+    )
+    return _json(result)
+
+
+@router.get("/opportunities/{region}", response_class=JSONResponse, responses=_ok(Opportunities))
+def opportunities(
+    request: Request,
+    region: str,
+    n: int | None = Query(None, ge=1, le=1000, description="Number of opportunities (default: all)."),
+    year: int | None = YEAR,
+    base_year: int | None = BASE_YEAR,
+    weights: str | None = Query(None, max_length=200, description="e.g. density=2,complexity=1,growth=1."),
+) -> JSONResponse:
+    """Industries the region could grow into (ranked, with reasons), and its strengths at risk."""
+    result = analyses.get_opportunities(
+        request.app.state.warehouse, region, n, year, base_year, weights, request.app.state.settings.groups
+    )
+    return _json(result)
+
+
+class MetricInfo(BaseModel):
+    metric: str
+    kind: str
+    description: str
+
+
+@router.get("/metrics", response_model=list[MetricInfo])
+def metrics() -> list[MetricInfo]:
+    """The metrics of `regiolens metrics compute` (as `regiolens metrics list --format json`)."""
+    return [MetricInfo(metric=m.name, kind=m.kind, description=m.description) for m in METRICS.values()]
+
+
+@router.get("/sources", response_class=JSONResponse)
+def sources(request: Request) -> JSONResponse:
+    """The imported sources: licence, attribution, vintage and coverage (as `regiolens data status --format json`)."""
+    return _json(analyses.source_rows(request.app.state.warehouse))
+
+
+class TaxonomyCluster(BaseModel):
+    id: str
+    label_de: str
+    label_en: str
+    codes: list[str]
+
+
+class TaxonomyInfo(BaseModel):
+    """A cluster taxonomy: built in (``organisation`` null) or an organisation's own."""
+
+    id: str
+    name: str
+    classification: str
+    builtin: bool
+    organisation: str | None = None
+    visibility: str | None = None
+    clusters: list[TaxonomyCluster]
+
+
+def _builtin_info(name: str) -> TaxonomyInfo:
+    tax = builtin_taxonomy(name)
+    clusters = [
+        TaxonomyCluster(id=c.id, label_de=c.name_de, label_en=c.name_en, codes=tax.definition(c.id).code_list())
+        for c in tax.clusters
+    ]
+    return TaxonomyInfo(id=tax.id, name=tax.label(), classification=tax.classification, builtin=True, clusters=clusters)
+
+
+def _org_info(record: Taxonomy) -> TaxonomyInfo:
+    return TaxonomyInfo(
+        id=f"org-{record.id}",
+        name=record.name,
+        classification=record.classification,
+        builtin=False,
+        organisation=record.organisation.slug,
+        visibility=str(record.visibility),
+        clusters=[TaxonomyCluster(**c) for c in record.definition],
+    )
+
+
+@router.get("/taxonomies", response_model=list[TaxonomyInfo], tags=["clusters"])
+def taxonomies(user: User = Depends(api_user), db: Session = Depends(get_db)) -> list[TaxonomyInfo]:
+    """The built-in taxonomies and those of the user's organisations and networks (never another's private one)."""
+    own = db.scalars(accounts.visible(db, user, Taxonomy).order_by(Taxonomy.name, Taxonomy.id))
+    return [_builtin_info(name) for name in BUILTIN] + [_org_info(r) for r in own]
+
+
+@router.get("/taxonomies/{taxonomy_id}", response_model=TaxonomyInfo, tags=["clusters"])
+def taxonomy(taxonomy_id: str, user: User = Depends(api_user), db: Session = Depends(get_db)) -> TaxonomyInfo:
+    """One taxonomy: a built-in id (``hannoverimpuls``) or ``org-<number>``."""
+    if taxonomy_id in BUILTIN:
+        return _builtin_info(taxonomy_id)
+    number = taxonomy_id.removeprefix("org-")
+    if taxonomy_id.startswith("org-") and number.isdigit() and len(number) <= 18:
+        record = db.scalar(accounts.visible(db, user, Taxonomy).where(Taxonomy.id == int(number)))
+        if record is not None:
+            return _org_info(record)
+    raise HTTPException(404, f"no taxonomy {taxonomy_id!r}")

@@ -1,0 +1,117 @@
+"""Data sources: what the warehouse holds (licence, vintage, coverage), and uploads by editors.
+
+An upload is stored in a temporary folder under its own file name, then imported with
+:meth:`regiolens.warehouse.store.Warehouse.import_files` — one transaction, all files or none — while no
+request reads the warehouse (:meth:`regiolens.web.warehouse.WarehouseAccess.write`). A refused file shows
+the :class:`~regiolens.errors.InputError`'s file, line and field; the warehouse is then unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
+
+from regiolens.errors import InputError, RegiolensError
+from regiolens.ingest import readers
+from regiolens.web import accounts, analyses
+from regiolens.web.db import Role, User
+from regiolens.web.security import current_user, get_db, has_role_anywhere, require_editor
+from regiolens.web.templating import render
+
+router = APIRouter(dependencies=[Depends(current_user)])
+
+UNSAFE = re.compile(r"[^A-Za-z0-9_.() -]+")
+
+
+def safe_filename(name: str | None, index: int) -> str:
+    """The upload's own base name without path or odd characters (readers and errors use the name)."""
+    base = Path((name or "").replace("\\", "/")).name
+    base = UNSAFE.sub("_", base).strip(" .")
+    return base or f"upload-{index}"
+
+
+def _page(request: Request, db: Session, user: User, status: int = 200, **extra: Any) -> Response:
+    access = request.app.state.warehouse
+    sources = analyses.source_rows(access)
+    context = {
+        "nav": "data",
+        "sources": sources,
+        "licences": sorted({str(s["licence"]) for s in sources if s.get("licence")}),
+        "can_upload": has_role_anywhere(db, user, Role.editor),
+        "formats": [(r.name, r.description) for r in readers().values()],
+        "results": None,
+        "error": None,
+        **extra,
+    }
+    return render(request, "data.html", context, status_code=status)
+
+
+@router.get("/data")
+def data_page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)) -> Response:
+    return _page(request, db, user)
+
+
+@router.post("/data/upload")
+async def upload(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)) -> Response:
+    """Import the uploaded files (form fields ``files``, repeated, and ``source``, the format or empty)."""
+    form = await request.form()
+    files = [
+        (f.filename or "", await f.read())
+        for f in form.getlist("files")
+        if isinstance(f, StarletteUploadFile) and f.filename
+    ]
+    source = str(form.get("source") or "")
+    return await run_in_threadpool(_import_upload, request, db, user, files, source)
+
+
+def _import_upload(request: Request, db: Session, user: User, files: list[tuple[str, bytes]], source: str) -> Response:
+    require_editor(db, user)
+    if not files:
+        return _page(request, db, user, 400, error={"message": "no_file"})
+    if source and source not in readers():
+        raise RegiolensError(f"unknown format {source!r}; known: {', '.join(readers())}")
+    access = request.app.state.warehouse
+    with tempfile.TemporaryDirectory(prefix="regiolens-upload-") as tmp:
+        paths: list[Path] = []
+        names: dict[str, str] = {}
+        for i, (name, content) in enumerate(files):
+            folder = Path(tmp) / str(i)  # one folder per file: two uploads of one name stay apart
+            folder.mkdir()
+            path = folder / safe_filename(name, i)
+            path.write_bytes(content)
+            paths.append(path)
+            names[str(path)] = path.name
+        try:
+            with access.write() as wh:
+                results = wh.import_files(paths, source or None)
+        except InputError as exc:
+            error = {
+                "file": names.get(exc.path, Path(exc.path).name),
+                "line": exc.line,
+                "field": exc.field,
+                "message": exc.message,
+            }
+            return _page(request, db, user, 400, error=error)
+        except RegiolensError as exc:
+            message = str(exc)
+            for full, short in names.items():
+                message = message.replace(full, short)
+            return _page(request, db, user, 400, error={"message": message})
+    accounts.audit(
+        db,
+        user,
+        "import",
+        "warehouse",
+        None,
+        {"files": [r.file_name for r in results], "status": [r.status for r in results]},
+    )
+    db.commit()
+    return _page(request, db, user, results=results)

@@ -1,0 +1,96 @@
+"""The start page, the region search and the map of Germany by Kreis."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from regiolens.analysis.profile import industry_labels
+from regiolens.classifications.section_groups import NON_OVERLAPPING, WZ2008_SECTION_GROUPS
+from regiolens.errors import RegiolensError
+from regiolens.regions.groups import load_groups
+from regiolens.reports import charts
+from regiolens.reports.html import inline_svg
+from regiolens.reports.render import to_svg
+from regiolens.reports.text import phrase
+from regiolens.web import analyses
+from regiolens.web.routes.regions import opt_int
+from regiolens.web.security import current_user
+from regiolens.web.templating import csv_response, labelled_svg, lang_of, render, vintage_line
+
+DEFAULT_MAP_INDUSTRY = "B-E"
+"""The industry the map shows unless the URL names one (manufacturing and energy)."""
+
+router = APIRouter(dependencies=[Depends(current_user)])
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    settings = request.app.state.settings
+    groups = list(load_groups(settings.groups).values())
+    return render(request, "home.html", {"groups": groups, "nav": "home"})
+
+
+@router.get("/regions")
+def regions(request: Request, ref: str | None = None, q: str | None = None) -> Response:
+    """``?ref=`` opens that region's profile; ``?q=`` searches names and keys of Kreise and groups."""
+    if ref and ref.strip():
+        return RedirectResponse(f"/regions/{ref.strip()}", status_code=303)
+    settings = request.app.state.settings
+    groups = list(load_groups(settings.groups).values())
+    found: list[dict[str, str]] = []
+    if q and q.strip():
+        needle = q.strip().lower()
+        found = [
+            {"code": g.name, "name": g.label} for g in groups if needle in g.name.lower() or needle in g.label.lower()
+        ]
+        found += [
+            r
+            for r in analyses.region_list(request.app.state.warehouse)
+            if needle in r["name"].lower() or r["code"].startswith(needle)
+        ][:100]
+    return render(request, "regions.html", {"q": q or "", "found": found, "groups": groups, "nav": "regions"})
+
+
+@router.get("/map")
+def map_page(request: Request, industry: str | None = None, year: str | None = None) -> Response:
+    """Where is an industry strong? The LQ of one industry in every Kreis, diverging around 1."""
+    lang = lang_of(request)
+    access = request.app.state.warehouse
+    chosen = industry or DEFAULT_MAP_INDUSTRY
+    the_year = opt_int(year, "year")
+    the_map = analyses.get_map(access, chosen, the_year) if access.exists() else None
+    svg = None
+    if the_map is not None:
+        shown = the_map
+
+        def draw() -> Markup:
+            spec = charts.lq_choropleth(shown, lang, vintage=vintage_line(request, lang))
+            name = shown.label_de if lang == "de" else shown.label_en
+            return labelled_svg(inline_svg(to_svg(spec, lang), "map"), phrase("map_title", lang, industry=name))
+
+        svg = access.memo(("map-svg", chosen, the_year, lang), draw)
+    context = {
+        "nav": "map",
+        "industry": chosen,
+        "industries": list(zip(NON_OVERLAPPING, industry_labels(WZ2008_SECTION_GROUPS, NON_OVERLAPPING), strict=True)),
+        "years": analyses.years(access),
+        "year": the_year,
+        "the_map": the_map,
+        "svg": svg,
+        "query": {"industry": industry, "year": the_year},
+        "classes": charts.lq_classes(lang),
+    }
+    return render(request, "map.html", context)
+
+
+@router.get("/map/data.csv")
+def map_csv(request: Request, industry: str | None = None, year: str | None = None) -> Response:
+    chosen = industry or DEFAULT_MAP_INDUSTRY
+    the_map = analyses.get_map(request.app.state.warehouse, chosen, opt_int(year, "year"))
+    if the_map is None:
+        raise RegiolensError("no Kreis boundaries in the warehouse: nothing to map")
+    data = [{**v.__dict__, "industry": the_map.industry, "year": the_map.year} for v in the_map.values]
+    columns = ["code", "name", "industry", "year", "lq", "employment", "flag"]
+    return csv_response(data, columns, f"map_{chosen}_{the_map.year}.csv")
