@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -131,3 +132,58 @@ def test_pull_without_credentials_is_a_clear_error(tmp_path: Path, monkeypatch: 
     )
     assert result.exit_code == 1
     assert "REGIOLENS_GENESIS_USER" in result.stderr
+
+
+# ------------------------------------------------------------------ regiolens report: peers and opportunities pages
+
+
+def _sheets(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_report_has_peers_and_opportunities_of_the_region(cli_warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "el.xlsx"
+    result = runner.invoke(app, ["report", "emscher-lippe", "-o", str(out), "--peers", "3", "-w", str(cli_warehouse)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out) and result.stderr == ""
+    sheets = _sheets(out)
+    assert {"Vergleichsregionen", "Chancen", "Stärken", "Clusterausblick"} <= set(sheets)
+    doc = json.loads(run("peers", "emscher-lippe", "-n", "3", "-w", str(cli_warehouse), "-f", "json"))
+    header, *rows = sheets["Vergleichsregionen"]
+    code, distance = header.index("Code"), header.index("Distanz")
+    assert [r[code] for r in rows] == [p["code"] for p in doc["peers"]]
+    assert [r[distance] for r in rows] == pytest.approx([p["distance"] for p in doc["peers"]], rel=1e-14)
+    opportunities = json.loads(run("opportunities", "emscher-lippe", "-w", str(cli_warehouse), "-f", "json"))
+    header, *rows = sheets["Chancen"]
+    assert [r[header.index("Code")] for r in rows] == [o["code"] for o in opportunities["opportunities"]]
+
+
+def test_report_without_the_pages(cli_warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "el.xlsx"
+    args = ["report", "emscher-lippe", "-o", str(out), "--peers", "0", "--no-opportunities", "-w", str(cli_warehouse)]
+    assert run(*args).strip() == str(out)
+    assert list(_sheets(out)) == [
+        "Überblick",
+        "Branchen",
+        "Shift-Share",
+        "Cluster",
+        "Spezialisierung",
+        "Quellen",
+        "Methoden",
+    ]
+    result = runner.invoke(app, ["report", "emscher-lippe", "-o", str(out), "--peers", "-1", "-w", str(cli_warehouse)])
+    assert result.exit_code == 2  # a usage error, not a report
+
+
+def test_report_leaves_out_a_page_that_cannot_be_made_and_says_why(cli_warehouse: Path, tmp_path: Path) -> None:
+    """Germany has no other region of its level: no peers page, a warning, the report all the same."""
+    out = tmp_path / "de.xlsx"
+    result = runner.invoke(app, ["report", "DG", "-o", str(out), "-w", str(cli_warehouse)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out)
+    warning = " ".join(result.stderr.split())
+    assert warning.startswith("Warning: no peers page for") and "too few candidate regions at de:bund" in warning
+    assert len(result.stderr.strip().splitlines()) == 1
+    sheets = _sheets(out)
+    assert "Vergleichsregionen" not in sheets and "Chancen" in sheets

@@ -15,6 +15,8 @@ from rich.table import Table
 
 from regiolens.analysis.compare import compare
 from regiolens.analysis.maps import default_map_industry, lq_map
+from regiolens.analysis.opportunities import opportunities
+from regiolens.analysis.peers import peers
 from regiolens.analysis.structure import structure
 from regiolens.config import warehouse_path
 from regiolens.i18n import format_number, format_share
@@ -25,13 +27,17 @@ from regiolens.warehouse.store import Warehouse
 GERMAN_EMPLOYMENT = "data/de/regionalstatistik_13111-07-05-4"
 GERMAN_REGISTRY = "data/de/geo_bkg_vg5000_2021/kreise_ags_nuts3.csv"
 GERMAN_GEOMETRY = "data/de/geo_bkg_vg5000_2021/Ebene_Kreise_vg5000_2021.geojson"
+GERMAN_POPULATION = "data/de/population_area_2018/districts.csv"
+EU_EMPLOYMENT = "data/eu/eurostat/nama_10r_3empers_2018.json"
 console = Console()
 
 
 def german_files(shared: Path) -> list[Path]:
-    """The official German files the demo imports: Kreis registry and boundaries, six years of employment."""
+    """The official files the demo imports: Kreis registry and boundaries, population and area per Kreis
+    (for peers by density), EU NUTS-3 employment (for peers within the EU), six years of German employment."""
     employment = sorted((shared / GERMAN_EMPLOYMENT).glob("13111-07-05-4_*.csv"))
-    reference = [p for p in (shared / GERMAN_REGISTRY, shared / GERMAN_GEOMETRY) if p.exists()]
+    optional = (GERMAN_REGISTRY, GERMAN_GEOMETRY, GERMAN_POPULATION, EU_EMPLOYMENT)
+    reference = [shared / p for p in optional if (shared / p).exists()]
     return reference + employment
 
 
@@ -71,8 +77,18 @@ def main(argv: list[str] | None = None) -> int:
         industry = default_map_industry(first)
         the_map = lq_map(wh, industry, first.year, "de:kreis", [m for x in selections for m in x.members])
         args.out.mkdir(parents=True, exist_ok=True)
+        profiled = list(zip(selections, comparison.profiles, strict=True))  # peers and opportunities of each region
+        found_peers = [peers(wh, x, year=p.year, base_year=p.base_year) for x, p in profiled]
+        found_opportunities = [opportunities(wh, x, year=p.year, base_year=p.base_year) for x, p in profiled]
         reports = [
-            write_report(comparison, args.out / f"emscher-lippe_region-hannover.{suffix}", "de", the_map)
+            write_report(
+                comparison,
+                args.out / f"emscher-lippe_region-hannover.{suffix}",
+                "de",
+                the_map,
+                peers=found_peers,
+                opportunities=found_opportunities,
+            )
             for suffix in ("pdf", "xlsx")
         ]
     table = Table(

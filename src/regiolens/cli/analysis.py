@@ -6,14 +6,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from regiolens.analysis.compare import compare
 from regiolens.analysis.maps import default_map_industry, lq_map
+from regiolens.analysis.opportunities import opportunities
 from regiolens.analysis.peers import peers
 from regiolens.analysis.profile import GERMANY, profile
-from regiolens.analysis.results import LABELS, Comparison, Profile
+from regiolens.analysis.results import LABELS, Comparison, Opportunities, Peers, Profile
 from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
-from regiolens.cli.common import FormatOption, GroupsOption, WarehouseOption, user_errors
+from regiolens.cli.common import FormatOption, GroupsOption, WarehouseOption, err, parse_weights, user_errors
 from regiolens.cli.output import OutputFormat, render, render_document
 from regiolens.errors import RegiolensError
 from regiolens.i18n import format_number, format_share
@@ -172,10 +174,30 @@ def report_cmd(
         str | None, typer.Option("--map-industry", help="Industry of the LQ map (default: the highest LQ).")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="de or en.")] = "de",
+    n_peers: Annotated[
+        int,
+        typer.Option("--peers", min=0, help="Peer regions per profiled region, on a page of their own (0: no page)."),
+    ] = 10,
+    with_opportunities: Annotated[
+        bool,
+        typer.Option(
+            "--opportunities/--no-opportunities",
+            help="A page of growth opportunities and strengths at risk per profiled region.",
+        ),
+    ] = True,
     warehouse: WarehouseOption = None,
     groups: GroupsOption = None,
 ) -> None:
-    """Write a report (PDF, HTML, XLSX) of a profile, or of a comparison with --compare."""
+    """Write a report (PDF, HTML, XLSX) of a profile, or of a comparison with --compare.
+
+    Every profiled region gets a peers page and an opportunities page unless switched off; where one of those
+    analyses cannot run for a region (e.g. no other region of its level to compare with), the report is
+    written without that page and a warning on stderr says why.
+    """
+
+    def warn(message: str) -> None:  # one line on stderr, printed as it is (never read as markup)
+        err.print(f"[yellow]Warning:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
     with user_errors(), Warehouse.open(warehouse, read_only=True) as wh:
         ref = resolve_region(reference, groups) if reference else GERMANY
         selections = [resolve_region(r, groups) for r in [region, *(compare_with or [])]]
@@ -189,45 +211,66 @@ def report_cmd(
         members = [m for s in selections for m in s.members]
         level = selections[0].level.value
         the_map = lq_map(wh, industry, first.year, level, members, ref) if wh.geometries(level).size else None
+        found_peers: list[Peers] = []
+        found_opportunities: list[Opportunities] = []
+        profiles = result.profiles if isinstance(result, Comparison) else [result]
+        for selection, p in zip(selections, profiles, strict=True):
+            # the pages cover the profile's years; an analysis that cannot run leaves its page out
+            if n_peers:
+                try:
+                    found_peers.append(peers(wh, selection, n_peers, year=p.year, base_year=p.base_year))
+                except RegiolensError as exc:
+                    warn(f"no peers page for {p.region.name}: {exc}")
+            if with_opportunities:
+                try:
+                    found_opportunities.append(
+                        opportunities(
+                            wh,
+                            selection,
+                            year=p.year,
+                            base_year=p.base_year,
+                            measure=p.measure,
+                            classification=p.classification,
+                        )
+                    )
+                except RegiolensError as exc:
+                    warn(f"no opportunities page for {p.region.name}: {exc}")
         for path in out:
-            written = write_report(result, path, lang, the_map)
+            written = write_report(result, path, lang, the_map, peers=found_peers, opportunities=found_opportunities)
             typer.echo(str(written))
 
 
-def _parse_weights(text: str | None) -> dict[str, float] | None:
-    """``structure=2,size=1`` → ``{"structure": 2.0, "size": 1.0}``."""
-    if not text:
-        return None
-    out: dict[str, float] = {}
-    for item in text.split(","):
-        name, sep, value = item.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep:
-            raise RegiolensError(f"weights look like structure=2,size=1, not {text!r}")
-    return out
-
-
 def peers_cmd(
-    region: Annotated[str, typer.Argument(help="A region code (05562) or group (emscher-lippe).")],
+    region: Annotated[str, typer.Argument(help="A region code (05562, nuts:DEA36) or group (emscher-lippe).")],
     n: Annotated[int, typer.Option("--n", "-n", help="Number of peers.")] = 10,
     year: YearOption = None,
     base_year: BaseYearOption = None,
     indicators: Annotated[
-        str, typer.Option("--indicators", "-i", help="Comma-separated: structure, size, growth.")
-    ] = "structure,size,growth",
+        str | None,
+        typer.Option(
+            "--indicators",
+            "-i",
+            help="Comma-separated: structure, size, growth, population, density "
+            "(default: structure, size, growth, plus density when the warehouse has population and area).",
+        ),
+    ] = None,
     weights: Annotated[
         str | None, typer.Option("--weights", help="Weights per indicator, e.g. structure=2,size=1 (default 1).")
     ] = None,
-    within: Annotated[str, typer.Option("--within", help="Candidate regions: de (German Kreise); eu not yet.")] = "de",
-    classification: ClassificationOption = WZ2008_SECTION_GROUPS,
+    within: Annotated[
+        str, typer.Option("--within", help="Candidate regions: de (German Kreise) or eu (EU NUTS-3, Eurostat).")
+    ] = "de",
+    classification: Annotated[
+        str | None,
+        typer.Option(
+            "--classification", help="Classification of the data (default: wz2008-sg for de, Eurostat for eu)."
+        ),
+    ] = None,
     warehouse: WarehouseOption = None,
     groups: GroupsOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Peer regions: the most similar regions by industry structure, size and growth, and why."""
+    """Peer regions: the most similar regions by industry structure, size, growth and density, and why."""
     with user_errors(), Warehouse.open(warehouse, read_only=True) as wh:
         result = peers(
             wh,
@@ -235,8 +278,8 @@ def peers_cmd(
             n,
             year=year,
             base_year=base_year,
-            indicators=[i.strip() for i in indicators.split(",") if i.strip()],
-            weights=_parse_weights(weights),
+            indicators=[i.strip() for i in indicators.split(",") if i.strip()] if indicators is not None else None,
+            weights=parse_weights(weights),
             classification=classification,
             within=within,
         )
@@ -256,6 +299,7 @@ def peers_cmd(
         }
         for p in result.peers
     ]
-    title = f"Vergleichsregionen für {result.region.name} ({result.year}, Basis {result.base_year})"
+    basis = f", Basis {result.base_year}" if result.base_year is not None else ""
+    title = f"Vergleichsregionen für {result.region.name} ({result.region_level}, {result.year}{basis})"
     caption = "\n".join([*result.notes, *sorted({s.attribution for s in result.sources})])
     render(rows, fmt, title=title, caption=caption)

@@ -22,7 +22,7 @@ from typing import Any
 
 import altair as alt
 
-from regiolens.analysis.results import Comparison, IndustryRow, LQMap, Profile, Threshold
+from regiolens.analysis.results import Comparison, IndustryRow, LQMap, Opportunities, Profile, Threshold
 from regiolens.reports import text
 from regiolens.reports.text import Lang, check_lang, label, phrase
 
@@ -97,6 +97,21 @@ def lq_class(lq: float | None, lang: Lang) -> str:
         return phrase("no_data", lang)
     index = sum(lq >= b for b in LQ_BREAKS)
     return lq_classes(lang)[index]
+
+
+CAPTION_WIDTH = 90
+"""Caption lines made of many items are wrapped at about this many characters (a long line widens the chart)."""
+
+
+def _wrap(items: Sequence[str], separator: str, width: int = CAPTION_WIDTH) -> list[str]:
+    """``items`` joined with ``separator`` into lines of at most about ``width`` characters."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(separator) + len(item) <= width:
+            lines[-1] += separator + item
+        else:
+            lines.append(item)
+    return lines
 
 
 def _clip(name: str, length: int = LABEL_LENGTH) -> str:
@@ -533,4 +548,105 @@ def comparison_lq_chart(comparison: Comparison, lang: str = "de", *, max_rows: i
     chart = alt.layer(*layers).properties(width=340, height=alt.Step(16 * max(len(regions), 1) + 8))
     title = phrase("comparison_title", lg)
     subtitle = " · ".join(regions)
+    return _finish(chart, title, subtitle, caption)
+
+
+# ----------------------------------------------------------------------------------------------- opportunities
+
+
+SCORE_COLOURS: tuple[str, str] = ("#1b9e77", "#969696")
+"""Colours of opportunities scored above the middle candidate (score > 0) and of the others."""
+
+OPPORTUNITY_LABELS = 12
+"""The opportunity chart numbers at most this many points (the best ranked); the caption names them."""
+
+
+def opportunity_chart(opportunities: Opportunities, lang: str = "de") -> dict[str, Any]:
+    """The opportunities of a region: relatedness density (x) against complexity (PCI, y), one point each.
+
+    The :data:`OPPORTUNITY_LABELS` best are numbered with their rank (the caption names them; names beside
+    close points would overlap) and every point is coloured by whether its score is above 0, the middle
+    candidate (scores run from −½ to +½, see :mod:`regiolens.analysis.opportunities`); the tooltip adds
+    name, LQ, density percentile, national growth and the score. Opportunities without a PCI cannot be
+    placed and are named in the caption.
+    """
+    lg = check_lang(lang)
+    rows = [text.finite(o) for o in opportunities.opportunities]
+    shown = [o for o in rows if o.pci is not None]
+    above, below = phrase("score_above", lg), phrase("score_below", lg)
+    labelled = sorted(shown, key=lambda o: o.rank)[:OPPORTUNITY_LABELS]
+    numbered = {id(o) for o in labelled}
+    data = [
+        {
+            "rank": o.rank,
+            "code": o.code,
+            "label": _clip(text.name(o.label_de, o.label_en, lg)),
+            "number": str(o.rank) if id(o) in numbered else "",
+            "lq": o.lq,
+            "density": o.density,
+            "density_percentile": o.density_percentile,
+            "pci": o.pci,
+            "national_growth": o.national_growth,
+            "score": o.score,
+            "class": above if o.score > 0 else below,
+        }
+        for o in shown
+    ]
+    notes = _wrap([f"{o.rank} {_clip(text.name(o.label_de, o.label_en, lg))}" for o in labelled], "; ")
+    notes.append(phrase("opportunity_score", lg))
+    if len(shown) > len(labelled):
+        notes.append(phrase("opportunity_labelled", lg, n=len(labelled)))
+    missing = [text.name(o.label_de, o.label_en, lg) for o in rows if o.pci is None]
+    if missing:
+        notes.append(phrase("not_shown", lg, items=", ".join(missing)))
+    sources = opportunities.sources
+    caption = text.caption(
+        lg,
+        reference=text.universe_text(opportunities.universe, lg),
+        period=f"{opportunities.year}, {phrase('base_year_is', lg)} {opportunities.base_year}",
+        threshold=None,
+        attribution=text.attributions(sources),
+        vintage=text.vintages(sources, lg),
+        notes=notes,
+    )
+    base = alt.Chart(alt.Data(values=data)).encode(
+        x=alt.X(
+            "density:Q",
+            title=f"{label('density', lg)} ({text.name('Verwandtschaft', 'relatedness', lg)})",
+            axis=alt.Axis(format=".2f", tickCount=6),
+            scale=alt.Scale(zero=False, nice=True, padding=24),
+        ),
+        y=alt.Y(
+            "pci:Q",
+            title=label("pci", lg),
+            axis=alt.Axis(format=".1f", tickCount=6),
+            scale=alt.Scale(zero=False, nice=True, padding=24),
+        ),
+    )
+    points = base.mark_circle(size=150, stroke="#222222", strokeWidth=0.6, opacity=0.9).encode(
+        color=alt.Color(
+            "class:N",
+            title=label("score", lg),
+            scale=alt.Scale(domain=[above, below], range=list(SCORE_COLOURS)),
+            legend=alt.Legend(orient="right", labelLimit=200),
+        ),
+        tooltip=[
+            alt.Tooltip("rank:Q", title=label("rank", lg)),
+            alt.Tooltip("label:N", title=label("industry", lg)),
+            alt.Tooltip("code:N", title=label("code", lg)),
+            alt.Tooltip("lq:Q", title=label("lq", lg), format=".2f"),
+            alt.Tooltip("density:Q", title=label("density", lg), format=".2f"),
+            alt.Tooltip("density_percentile:Q", title=label("density_percentile", lg), format=".0%"),
+            alt.Tooltip("pci:Q", title=label("pci", lg), format=".2f"),
+            alt.Tooltip("national_growth:Q", title=label("national_growth", lg), format=".1%"),
+            alt.Tooltip("score:Q", title=label("score", lg), format=".2f"),
+        ],
+    )
+    numbers = base.mark_text(align="left", dx=8, dy=-6, fontSize=10, fontWeight="bold", color="#222222").encode(
+        text="number:N"
+    )
+    zero = alt.Chart().mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.datum(0.0))
+    chart = alt.layer(zero, points, numbers).properties(width=380, height=240)
+    title = phrase("opportunity_title", lg, region=opportunities.region.name)
+    subtitle = phrase("opportunity_subtitle", lg, year=opportunities.year)
     return _finish(chart, title, subtitle, caption)

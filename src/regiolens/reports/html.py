@@ -11,7 +11,9 @@ Sections, in order: title with region, reference, period, data vintage and sourc
 summary, LQs side by side, differences, growth gaps); the map (when an :class:`LQMap` is given); per
 region the key figures, the industry portfolio, the shift-share chart and totals, the cluster portfolio
 (every cluster, also those that cannot be resolved, with the reason), the specialisation indices, the
-industry tables; the method notes; sources and attribution.
+industry tables, then — when given — its peers page (:class:`Peers`) and its opportunities page
+(:class:`Opportunities`), each on a new page in print; the method notes; sources and attribution (those of
+the peers and opportunities included).
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ from regiolens.analysis.results import (
     Comparison,
     IndustryRow,
     LQMap,
+    Opportunities,
+    Peers,
     Profile,
     SourceRef,
 )
 from regiolens.errors import RegiolensError
-from regiolens.reports import charts, text
+from regiolens.reports import charts, sections, text
 from regiolens.reports.methods import method_notes, to_html
 from regiolens.reports.render import to_svg
 from regiolens.reports.text import MISSING, Lang, check_lang, label, num, pct, phrase
@@ -93,6 +97,64 @@ WORDS: dict[str, dict[str, str]] = {
     "regional_short": {"de": "Standort", "en": "Regional effect"},
     "generator": {"de": "Erstellt mit regiolens", "en": "Made with regiolens"},
     "of_reference": {"de": "Referenz", "en": "reference"},
+    # the peers page
+    "peers_title": {"de": "Vergleichsregionen", "en": "Peer regions"},
+    "peers_lead": {
+        "de": "Die {n} {level} mit der geringsten Distanz zu {region} nach {indicators}; {within}; {period}. "
+        "Gewichte: {weights}.",
+        "en": "The {n} {level} nearest to {region} by {indicators}; {within}; {period}. Weights: {weights}.",
+    },
+    "within:de": {"de": "Kandidaten in Deutschland", "en": "candidates in Germany"},
+    "within:eu": {
+        "de": "Kandidaten in der EU (Eurostat, Erwerbstätige)",
+        "en": "candidates in the EU (Eurostat, persons employed)",
+    },
+    "peers_shares_note": {
+        "de": "Anteil an der Distanz: der Teil der quadrierten Distanz, den der Indikator ausmacht; je Region "
+        "zusammen 100 %. Kleine Distanz: ähnlich; Begründung vom ähnlichsten zum unähnlichsten Indikator.",
+        "en": "Share of the distance: the part of the squared distance the indicator accounts for; 100 % per "
+        "region. Small distance: similar; the reason runs from the most to the least similar indicator.",
+    },
+    # the opportunities page
+    "opportunities_title": {"de": "Chancen und Risiken", "en": "Opportunities and risks"},
+    "eci_line": {
+        "de": "Wirtschaftliche Komplexität der Region (ECI): {eci}. Vergleichsmenge: die {universe}, {period}.",
+        "en": "Economic complexity of the region (ECI): {eci}. Compared with: the {universe}, {period}.",
+    },
+    "eci_explained": {
+        "de": "ECI: Mittel der Komplexität (PCI) der Branchen, auf die die Region spezialisiert ist (LQ ≥ 1); "
+        "über 0 komplexer als der Durchschnitt der Branchen.",
+        "en": "ECI: the mean complexity (PCI) of the industries the region is specialised in (LQ ≥ 1); above 0 "
+        "more complex than the average industry.",
+    },
+    "opportunities": {
+        "de": "Chancen: Branchen mit Standortquotient unter 1",
+        "en": "Opportunities: industries with a location quotient below 1",
+    },
+    "no_opportunities": {
+        "de": "Keine Branche mit Standortquotient unter 1.",
+        "en": "No industry with a location quotient below 1.",
+    },
+    "opportunities_note": {
+        "de": "Score von −0,5 bis +0,5: gewichtetes Mittel der Ränge unter den Kandidaten nach Dichte, PCI "
+        "und bundesweitem Wachstum; Dichte-Perzentil: Anteil der Regionen mit geringerer Dichte.",
+        "en": "Score from −0.5 to +0.5: weighted mean of the ranks among the candidates by density, PCI and "
+        "national growth; density percentile: share of the regions with a lower density.",
+    },
+    "strengths": {"de": "Stärken (LQ ≥ 1) und ihre Risiken", "en": "Strengths (LQ ≥ 1) and their risks"},
+    "no_strengths": {
+        "de": "Keine Branche mit Standortquotient ab 1.",
+        "en": "No industry with a location quotient of 1 or more.",
+    },
+    "at_risk": {"de": "gefährdet", "en": "at risk"},
+    "stable": {"de": "stabil", "en": "stable"},
+    "strengths_note": {
+        "de": "Gefährdet: Standortquotient gesunken (Schwelle in den Hinweisen) oder Dichte unter dem Median der "
+        "darauf spezialisierten Regionen; gefährdete Stärken zuerst.",
+        "en": "At risk: location quotient fell (threshold in the notes) or density below the median of the regions "
+        "specialised in it; strengths at risk first.",
+    },
+    "cluster_outlook": {"de": "Cluster aus Sicht der Verwandtschaft", "en": "Clusters seen through relatedness"},
 }
 """Words of the HTML report beyond :data:`regiolens.reports.text.PHRASES`."""
 
@@ -127,6 +189,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
     css: str = ""
     groups: list[tuple[str, int]] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+    """Column widths in per cent of the table (for a fixed layout whose column count varies); none: CSS decides."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +203,34 @@ class Figure:
 
 
 @dataclass
+class PeersView:
+    """The peers page of one region: heading, the lead sentence, the table, notes and source lines."""
+
+    title: str
+    lead: str
+    table: Table
+    notes: list[str]
+    source_lines: list[str]
+
+
+@dataclass
+class OpportunitiesView:
+    """The opportunities page of one region: ECI line, chart, the three tables, notes and source lines."""
+
+    title: str
+    eci: str
+    eci_explained: str
+    chart: Markup | None
+    opportunities: Table
+    strengths: Table
+    clusters: Table
+    notes: list[str]
+    source_lines: list[str]
+
+
+@dataclass
 class ProfileView:
-    """Everything the template shows for one profile."""
+    """Everything the template shows for one profile (and its peers and opportunities pages, if any)."""
 
     name: str
     anchor: str
@@ -156,6 +246,8 @@ class ProfileView:
     structure_title: str
     development_title: str
     notes: list[str]
+    peers: PeersView | None = None
+    opportunities: OpportunitiesView | None = None
 
 
 def _n(value: float | None, lang: Lang, digits: int | None = 0) -> Cell:
@@ -450,6 +542,201 @@ def growth_gap_table(comparison: Comparison, lang: Lang) -> Table:
     return table
 
 
+# ----------------------------------------------------------------------------------------------- peers
+
+
+def peers_table(peers: Peers, lang: Lang) -> Table:
+    """The peers, nearest first: rank, name, code, distance, each indicator's share of it, the reason."""
+    headers = [
+        Cell(label("rank", lang), numeric=True),
+        Cell(label("name", lang)),
+        Cell(label("code", lang)),
+        Cell(label("distance", lang), numeric=True),
+    ]
+    headers += [Cell(_soft_indicator(label(f"indicator:{k}", lang)), numeric=True) for k in peers.indicators]
+    headers.append(Cell(label("reason", lang)))
+    groups = [("", 4), (label("share_of_distance", lang), len(peers.indicators)), ("", 1)]
+    # fixed widths (the group heading would otherwise size the columns): the reason gets what the shares leave
+    # (per cent of the content boxes, together 90 %: the rest is the cell padding, as in the other fixed tables)
+    widths = [4.0, 13.0, 6.0, 6.0, *([8.0] * len(peers.indicators))]
+    widths.append(max(90.0 - sum(widths), 18.0))
+    table = Table(headers=headers, css="peers", groups=groups, widths=widths)
+    for p in peers.peers:
+        shares = sections.peer_shares(p, peers.indicators)
+        cells = [
+            Cell(str(p.rank), numeric=True),
+            Cell(p.name),
+            Cell(p.code, css="code"),
+            _n(p.distance, lang, 3),
+        ]
+        cells += [_p(shares[k], lang, 0) for k in peers.indicators]
+        cells.append(Cell(text.name(p.reason_de, p.reason_en, lang), css="reason"))
+        table.rows.append(("", cells))
+    table.notes.append(word("peers_shares_note", lang))
+    return table
+
+
+_INDICATOR_SOFT_RE = re.compile(r"(?<=[a-zäöüß])(struktur|dichte)")
+
+
+def _soft_indicator(name: str) -> Markup:
+    """An indicator as a narrow column heading: ``Branchen­struktur``, ``Bevölkerungs­dichte`` may break."""
+    return Markup(str(escape(_INDICATOR_SOFT_RE.sub("\u00ad\\1", name))))
+
+
+def _source_lines(sources: Sequence[SourceRef], lang: Lang) -> list[str]:
+    lines = [f"{phrase('vintage_is', lang)}: {text.vintages(sources, lang)}"]
+    return lines + [f"{phrase('source_is', lang)}: {a}" for a in text.attributions(sources)]
+
+
+def peers_view(peers: Peers, lang: Lang) -> PeersView:
+    """The peers page: who is nearest, by which indicators and weights, and why."""
+
+    def indicator(k: str) -> str:  # inside a sentence: English words in lower case, German nouns as they are
+        name = label(f"indicator:{k}", lang)
+        return name[:1].lower() + name[1:] if lang == "en" else name
+
+    names = [indicator(k) for k in peers.indicators]
+    weights = ", ".join(f"{indicator(k)} {num(w, lang)}" for k, w in peers.weights.items())
+    period = str(peers.year)
+    if peers.base_year is not None:
+        period += f", {phrase('base_year_is', lang)} {peers.base_year}"
+    within = WORDS.get(f"within:{peers.within}", {}).get(lang, peers.within)
+    lead = word(
+        "peers_lead",
+        lang,
+        n=len(peers.peers),
+        level=text.level_name(peers.region_level, lang),
+        within=within,
+        region=peers.region.name,
+        indicators=", ".join(names),
+        period=period,
+        weights=weights,
+    )
+    return PeersView(
+        title=f"{word('peers_title', lang)}: {peers.region.name}",
+        lead=lead,
+        table=peers_table(peers, lang),
+        notes=list(peers.notes),
+        source_lines=_source_lines(peers.sources, lang),
+    )
+
+
+# ----------------------------------------------------------------------------------------------- opportunities
+
+
+def opportunities_table(opportunities: Opportunities, lang: Lang) -> Table:
+    """The opportunities, best first: rank, industry, LQ, density (and percentile), PCI, growth, score, reason."""
+    keys = ["rank", "industry", "lq", "density", "density_percentile", "pci", "national_growth", "score", "reason"]
+    headers = _header(keys, lang, 2)
+    headers[0] = Cell(label("rank", lang), numeric=True)
+    headers[-1] = Cell(label("reason", lang))
+    table = Table(headers=headers, css="opportunities")
+    for o in opportunities.opportunities:
+        table.rows.append(
+            (
+                "",
+                [
+                    Cell(str(o.rank), numeric=True),
+                    Cell(text.name(o.label_de, o.label_en, lang)),
+                    _n(o.lq, lang, 2),
+                    _n(o.density, lang, 2),
+                    _p(o.density_percentile, lang, 0),
+                    Cell(_signed(o.pci, lang, 2), numeric=True),
+                    Cell(_signed_pct(o.national_growth, lang), numeric=True),
+                    Cell(_signed(o.score, lang, 2), numeric=True),
+                    Cell(text.name(o.reason_de, o.reason_en, lang), css="reason"),
+                ],
+            )
+        )
+    table.notes.append(word("opportunities_note", lang))
+    return table
+
+
+def _signed_pct(value: float | None, lang: Lang) -> str:
+    """A growth rate with its sign, ``+23,6 %``."""
+    value = text.known(value)
+    if value is None:
+        return MISSING
+    return ("+" if value > 0 else "") + pct(value, lang)
+
+
+def strengths_table(opportunities: Opportunities, lang: Lang) -> Table:
+    """The strengths (LQ ≥ 1), those at risk first and marked, with LQ now and then, density and the reason."""
+    keys = ["status", "industry", "lq", "lq_base", "density", "density_median", "reason"]
+    headers = _header(keys, lang, 2)
+    headers[-1] = Cell(label("reason", lang))
+    table = Table(headers=headers, css="strengths")
+    for s in sorted(opportunities.strengths, key=lambda s: not s.at_risk):  # stable: the analysis' order otherwise
+        table.rows.append(
+            (
+                "at-risk" if s.at_risk else "",
+                [
+                    Cell(word("at_risk" if s.at_risk else "stable", lang), css="status"),
+                    Cell(text.name(s.label_de, s.label_en, lang)),
+                    _n(s.lq, lang, 2),
+                    _n(s.lq_base, lang, 2),
+                    _n(s.density, lang, 2),
+                    _n(s.density_median, lang, 2),
+                    Cell(text.name(s.reason_de, s.reason_en, lang), css="reason"),
+                ],
+            )
+        )
+    table.notes.append(word("strengths_note", lang))
+    return table
+
+
+def cluster_outlook_table(opportunities: Opportunities, lang: Lang) -> Table:
+    """Every cluster of the taxonomy: status, and LQ, density and national growth where it can be resolved."""
+    keys = ["taxonomy", "cluster", "status", "lq", "density", "national_growth", "reason"]
+    headers = _header(keys, lang, 3)
+    headers[-1] = Cell(label("reason", lang))
+    table = Table(headers=headers, css="outlook")
+    for c in opportunities.clusters:
+        unresolved = c.status == "not_resolvable"
+        table.rows.append(
+            (
+                "unresolved" if unresolved else c.status.replace("_", "-"),
+                [
+                    Cell(c.taxonomy),
+                    Cell(text.name(c.name_de, c.name_en, lang)),
+                    Cell(text.status_label(c.status, lang), css="status"),
+                    _n(c.lq, lang, 2),
+                    _n(c.density, lang, 2),
+                    Cell(_signed_pct(c.national_growth, lang), numeric=True),
+                    Cell(c.reason or MISSING, css="reason"),
+                ],
+            )
+        )
+    return table
+
+
+def opportunities_view(opportunities: Opportunities, lang: Lang, anchor: str) -> OpportunitiesView:
+    """The opportunities page: the region's ECI, the chart, opportunities, strengths, clusters and notes."""
+    period = f"{opportunities.year}, {phrase('base_year_is', lang)} {opportunities.base_year}"
+    eci = word(
+        "eci_line",
+        lang,
+        eci=_signed(opportunities.eci, lang, 2),
+        universe=text.universe_text(opportunities.universe, lang),
+        period=period,
+    )
+    drawable = any(text.known(o.pci) is not None for o in opportunities.opportunities)
+    return OpportunitiesView(
+        title=f"{word('opportunities_title', lang)}: {opportunities.region.name}",
+        eci=eci,
+        eci_explained=word("eci_explained", lang),
+        chart=(
+            _chart(charts.opportunity_chart(opportunities, lang), lang, f"{anchor}-opportunities") if drawable else None
+        ),
+        opportunities=opportunities_table(opportunities, lang),
+        strengths=strengths_table(opportunities, lang),
+        clusters=cluster_outlook_table(opportunities, lang),
+        notes=list(opportunities.notes),
+        source_lines=_source_lines(opportunities.sources, lang),
+    )
+
+
 # ----------------------------------------------------------------------------------------------- charts
 
 
@@ -477,8 +764,18 @@ def _chart(spec: dict[str, Any], lang: Lang, prefix: str) -> Markup:
 # ----------------------------------------------------------------------------------------------- views
 
 
-def profile_view(profile: Profile, lang: Lang, index: int = 0) -> ProfileView:
-    """The view of one profile: formatted key figures, the charts as inline SVG and the tables."""
+def profile_view(
+    profile: Profile,
+    lang: Lang,
+    index: int = 0,
+    *,
+    peers: Peers | None = None,
+    opportunities: Opportunities | None = None,
+) -> ProfileView:
+    """The view of one profile: formatted key figures, the charts as inline SVG and the tables.
+
+    ``peers`` and ``opportunities`` (of the same region) add those pages.
+    """
     anchor = f"r{index}"
     strong = [_industry_name(r, lang) for r in profile.industries if r.strong]
     return ProfileView(
@@ -496,6 +793,8 @@ def profile_view(profile: Profile, lang: Lang, index: int = 0) -> ProfileView:
         structure_title=word("structure", lang, year=profile.year),
         development_title=word("development", lang, period=text.years(profile)),
         notes=list(profile.notes),
+        peers=peers_view(peers, lang) if peers is not None else None,
+        opportunities=opportunities_view(opportunities, lang, anchor) if opportunities is not None else None,
     )
 
 
@@ -545,11 +844,15 @@ def render_html(
     lq_map: LQMap | None = None,
     *,
     created: date | None = None,
+    peers: Sequence[Peers] = (),
+    opportunities: Sequence[Opportunities] = (),
 ) -> str:
     """The report of ``result`` as one self-contained HTML document in ``lang`` (``"de"`` or ``"en"``).
 
     ``lq_map`` adds the choropleth of one industry (its caption names the report's threshold and data
-    vintage); ``created`` is the date printed on the title (today by default).
+    vintage); ``created`` is the date printed on the title (today by default). ``peers`` and
+    ``opportunities`` (at most one per profiled region, matched by region) add a peers page and an
+    opportunities page after the region's profile.
     """
     lg = check_lang(lang)
     created = created or date.today()
@@ -558,7 +861,8 @@ def render_html(
     if not profiles:
         raise RegiolensError("a report needs a Profile or a Comparison with at least one profile")
     first = profiles[0]
-    sources = list(dict.fromkeys(s for p in profiles for s in p.sources))
+    attached = sections.attach(profiles, peers, opportunities)
+    sources = sections.sources(attached)
     map_svg = None
     if lq_map is not None:
         spec = charts.lq_choropleth(lq_map, lg, first.threshold, vintage=text.vintages(sources, lg))
@@ -591,10 +895,17 @@ def render_html(
         "differences": differences_table(comparison, lg) if comparison else None,
         "growth_gaps": growth_gap_table(comparison, lg) if comparison and comparison.growth_gaps else None,
         "map_svg": map_svg,
-        "profiles": [profile_view(p, lg, i) for i, p in enumerate(profiles)],
+        "profiles": [
+            profile_view(a.profile, lg, i, peers=a.peers, opportunities=a.opportunities) for i, a in enumerate(attached)
+        ],
         "methods": [
             {"title": to_html(m.title), "formula": to_html(m.formula), "text": to_html(m.text)}
-            for m in method_notes(first, lg)
+            for m in method_notes(
+                first,
+                lg,
+                peers=any(a.peers for a in attached),
+                opportunities=any(a.opportunities for a in attached),
+            )
         ],
         "sources": sources_table(sources, lg),
         "attributions": text.attributions(sources, lq_map.attribution if lq_map else ()),
@@ -609,23 +920,31 @@ def write_html(
     lq_map: LQMap | None = None,
     *,
     created: date | None = None,
+    peers: Sequence[Peers] = (),
+    opportunities: Sequence[Opportunities] = (),
 ) -> Path:
     """Write :func:`render_html` to ``out`` (UTF-8) and return the path."""
-    out.write_text(render_html(result, lang, lq_map, created=created), encoding="utf-8")
+    html = render_html(result, lang, lq_map, created=created, peers=peers, opportunities=opportunities)
+    out.write_text(html, encoding="utf-8")
     return out
 
 
 __all__ = [
     "Cell",
     "Figure",
+    "OpportunitiesView",
+    "PeersView",
     "ProfileView",
     "Table",
     "cluster_table",
     "development_table",
     "inline_svg",
     "key_figures",
+    "opportunities_table",
+    "peers_table",
     "render_html",
     "specialisation_table",
+    "strengths_table",
     "structure_table",
     "write_html",
 ]

@@ -56,8 +56,128 @@ class MethodNote:
     text: str
 
 
-def method_notes(profile: Profile, lang: Lang) -> list[MethodNote]:
-    """The method notes for the figures of ``profile``, in the report's language."""
+RELATEDNESS = (
+    "M_{ri} = [LQ_{ri} ≥ 1];  φ_{ij} = C_{ij} / max(u_{i}, u_{j});  d_{ri} = Σ_{j} M_{rj}·φ_{ji} / Σ_{j} φ_{ji}"
+)
+"""Presence, proximity and density (Hidalgo et al. 2007), the same formula in both languages."""
+
+PEER_NOTES: dict[str, MethodNote] = {
+    "de": MethodNote(
+        "Vergleichsregionen",
+        "D = √(Σ_{k} w_{k}·d_{k}^{2});  d_{k}^{2} = (1/m_{k})·Σ_{j∈k} (z_{tj} − z_{pj})^{2};  "
+        "Anteil_{k} = w_{k}·d_{k}^{2} / D^{2}",
+        "z_{tj} und z_{pj} sind die Werte der Zielregion t und einer Kandidatin p in Spalte j, über alle "
+        "Kandidaten standardisiert (Mittelwert 0, Standardabweichung 1). Indikatoren k: Branchenstruktur (die "
+        "Anteile der überschneidungsfreien Wirtschaftszweige, m_{k} Spalten), Größe (Logarithmus der "
+        "Beschäftigten), Wachstum (Basisjahr bis Jahr) und, wo Bevölkerung und Fläche vorliegen, "
+        "Bevölkerung und Bevölkerungsdichte (Logarithmus); w_{k} ihre Gewichte. Jeder Indikator zählt gleich "
+        "viel, gleich wie viele Spalten er hat. Je kleiner D, desto ähnlicher (D = 0: gleiche Werte); D ≈ 1 "
+        "ist so weit wie ein typischer Abstand von einer Standardabweichung. Der Anteil eines Indikators "
+        "sagt, wie viel er zur Distanz beiträgt; die Anteile einer Region summieren sich zu 100 %. Ähnlich "
+        "heißt vergleichbar, nicht vorbildlich.",
+    ),
+    "en": MethodNote(
+        "Peer regions",
+        "D = √(Σ_{k} w_{k}·d_{k}^{2});  d_{k}^{2} = (1/m_{k})·Σ_{j∈k} (z_{tj} − z_{pj})^{2};  "
+        "share_{k} = w_{k}·d_{k}^{2} / D^{2}",
+        "z_{tj} and z_{pj} are the values of the target t and a candidate p in column j, standardised across "
+        "all candidates (mean 0, standard deviation 1). Indicators k: industry structure (the shares of the "
+        "non-overlapping industries, m_{k} columns), size (logarithm of employees), growth (base year to year) "
+        "and, where population and area are available, population and population density (logarithm); w_{k} "
+        "their weights. Every indicator counts the same, however many columns it has. The smaller D, the more "
+        "similar (D = 0: equal values); D ≈ 1 is as far as a typical difference of one standard deviation. An "
+        "indicator's share says how much of the distance it accounts for; a region's shares sum to 100 %. "
+        "Similar means comparable, not exemplary.",
+    ),
+}
+"""The method of :mod:`regiolens.analysis.peers`, shown when a report has a peers page."""
+
+OPPORTUNITY_NOTES: dict[str, list[MethodNote]] = {
+    "de": [
+        MethodNote(
+            "Verwandtschaft und Komplexität",
+            RELATEDNESS,
+            "M_{ri} = 1, wenn die Region r auf die Branche i spezialisiert ist (Standortquotient gegenüber der "
+            "Summe aller Regionen der Ebene mindestens 1); C_{ij} Zahl der Regionen, die auf i und j "
+            "spezialisiert sind, u_{i} Zahl der auf i spezialisierten Regionen. Die Nähe φ_{ij} misst, wie oft "
+            "zwei Branchen zusammen auftreten, die Dichte d_{ri} (0 bis 1), welcher Anteil der mit i verwandten "
+            "Branchen in der Region schon stark ist (Hidalgo et al. 2007). Die Komplexität einer Branche (PCI) "
+            "folgt aus der Eigenvektormethode, die der Region (ECI) ist das Mittel der PCI der Branchen, auf die "
+            "sie spezialisiert ist (Hidalgo und Hausmann 2009; Hausmann et al. 2014, The Atlas of Economic "
+            "Complexity).",
+        ),
+        MethodNote(
+            "Chancen",
+            "q_{k} = (Rang_{k} − 1)/(C − 1) − ½;  Score = Σ_{k} w_{k}·q_{k} / Σ_{k} w_{k}",
+            "Kandidaten sind die C Branchen mit Standortquotient unter 1. Für Dichte, Komplexität (PCI) und "
+            "bundesweites Wachstum wird der Rang unter den Kandidaten auf −½ (niedrigster Wert) bis +½ "
+            "(höchster) gebracht; fehlende Werte zählen als Median (0). Der Score ist das gewichtete Mittel "
+            "(−½ bis +½); über 0 heißt besser als der mittlere Kandidat. Ränge statt z-Werten, damit eine "
+            "einzelne extreme Wachstumsrate kleiner Branchen nicht alles bestimmt. Der Opportunity Gain "
+            "(Hausmann et al. 2014) steht in der Excel-Mappe daneben, geht aber nicht in den Score ein. Die "
+            "Begründung nennt erst, was für die Branche spricht, dann, was dagegen spricht.",
+        ),
+        MethodNote(
+            "Gefährdete Stärken",
+            "LQ_{ri}^{1} ≤ (1 − 5 %)·LQ_{ri}^{0}  oder  d_{ri} < Median(d_{si} | M_{si} = 1)",
+            "Stärken sind die Branchen mit Standortquotient ab 1. Eine Stärke ist gefährdet, wenn ihr "
+            "Standortquotient vom Basisjahr (^{0}) zum Jahr (^{1}) um mindestens 5 % gesunken ist "
+            "(Voreinstellung; der verwendete Wert steht in den Hinweisen) oder wenn ihre Dichte unter dem "
+            "Median der Dichte in den Regionen liegt, die auf dieselbe Branche spezialisiert sind: Sie hat "
+            "weniger verwandte Branchen um sich als dieselbe Stärke anderswo.",
+        ),
+    ],
+    "en": [
+        MethodNote(
+            "Relatedness and complexity",
+            RELATEDNESS,
+            "M_{ri} = 1 when region r is specialised in industry i (location quotient against the sum of all "
+            "regions of the level at least 1); C_{ij} the number of regions specialised in both i and j, u_{i} "
+            "the number specialised in i. The proximity φ_{ij} measures how often two industries occur together, "
+            "the density d_{ri} (0 to 1) which share of the industries related to i are already strong in the "
+            "region (Hidalgo et al. 2007). The complexity of an industry (PCI) follows from the eigenvector "
+            "method, that of the region (ECI) is the mean PCI of the industries it is specialised in (Hidalgo "
+            "and Hausmann 2009; Hausmann et al. 2014, The Atlas of Economic Complexity).",
+        ),
+        MethodNote(
+            "Opportunities",
+            "q_{k} = (rank_{k} − 1)/(C − 1) − ½;  score = Σ_{k} w_{k}·q_{k} / Σ_{k} w_{k}",
+            "Candidates are the C industries with a location quotient below 1. For density, complexity (PCI) and "
+            "national growth the rank among the candidates is scaled to −½ (lowest value) to +½ (highest); "
+            "missing values count as the median (0). The score is the weighted mean (−½ to +½); above 0 means "
+            "better than the middle candidate. Ranks rather than z-scores, so that one extreme growth rate of a "
+            "small industry does not decide everything. The opportunity gain (Hausmann et al. 2014) is given "
+            "beside it in the workbook but is not part of the score. The reason names first what speaks for the "
+            "industry, then what speaks against it.",
+        ),
+        MethodNote(
+            "Strengths at risk",
+            "LQ_{ri}^{1} ≤ (1 − 5 %)·LQ_{ri}^{0}  or  d_{ri} < median(d_{si} | M_{si} = 1)",
+            "Strengths are the industries with a location quotient of 1 or more. A strength is at risk when its "
+            "location quotient fell by at least 5 % from the base year (^{0}) to the year (^{1}) (the default; "
+            "the value used is given in the notes) or when its density lies below the median density in the "
+            "regions specialised in the same industry: it has fewer related industries around it than the same "
+            "strength elsewhere.",
+        ),
+    ],
+}
+"""The method of :mod:`regiolens.analysis.opportunities`, shown when a report has an opportunities page."""
+
+
+def method_notes(profile: Profile, lang: Lang, *, peers: bool = False, opportunities: bool = False) -> list[MethodNote]:
+    """The method notes for the figures of ``profile``, in the report's language.
+
+    ``peers`` and ``opportunities`` add the notes of those pages (when the report has them).
+    """
+    notes = _profile_notes(profile, lang)
+    if peers:
+        notes.append(PEER_NOTES[lang])
+    if opportunities:
+        notes += OPPORTUNITY_NOTES[lang]
+    return notes
+
+
+def _profile_notes(profile: Profile, lang: Lang) -> list[MethodNote]:
     reference = profile.reference.name
     t = profile.threshold
     dynamic = profile.shift_share.dynamic_national is not None

@@ -8,6 +8,7 @@ anything else (``http``, ``https``, ``ftp``, ``file``) is refused and recorded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from regiolens.analysis.results import Comparison, LQMap, Profile
+from regiolens.analysis.results import Comparison, LQMap, Opportunities, Peers, Profile
 from regiolens.reports.html import render_html
 
 
@@ -52,6 +53,9 @@ def write_pdf(
     lq_map: LQMap | None = None,
     *,
     created: date | None = None,
+    peers: Sequence[Peers] = (),
+    opportunities: Sequence[Opportunities] = (),
 ) -> Path:
     """The report of ``result`` (:func:`render_html`) as a PDF at ``out``; returns ``out``."""
-    return html_to_pdf(render_html(result, lang, lq_map, created=created), out)
+    html = render_html(result, lang, lq_map, created=created, peers=peers, opportunities=opportunities)
+    return html_to_pdf(html, out)

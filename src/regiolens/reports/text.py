@@ -81,6 +81,31 @@ EXTRA_LABELS: dict[str, dict[str, str]] = {
     "gap": {"de": "Wachstumsdifferenz", "en": "Growth gap"},
     "structural": {"de": "Strukturbedingt", "en": "Due to structure"},
     "structural_share": {"de": "Strukturanteil an der Differenz", "en": "Share of the gap due to structure"},
+    # peer regions (regiolens.analysis.peers)
+    "rank": {"de": "Rang", "en": "Rank"},
+    "distance": {"de": "Distanz", "en": "Distance"},
+    "indicator:structure": {"de": "Branchenstruktur", "en": "Industry structure"},
+    "indicator:size": {"de": "Größe", "en": "Size"},
+    "indicator:growth": {"de": "Wachstum", "en": "Growth"},
+    "indicator:population": {"de": "Bevölkerung", "en": "Population"},
+    "indicator:density": {"de": "Bevölkerungsdichte", "en": "Population density"},
+    "share_of_distance": {"de": "Anteil an der Distanz", "en": "Share of the distance"},
+    # opportunities and strengths at risk (regiolens.analysis.opportunities)
+    "eci": {"de": "Komplexität der Region (ECI)", "en": "Economic complexity (ECI)"},
+    "density": {"de": "Dichte", "en": "Density"},
+    "density_percentile": {"de": "Dichte-Perzentil", "en": "Density percentile"},
+    "pci": {"de": "Komplexität (PCI)", "en": "Complexity (PCI)"},
+    "national_growth": {"de": "Wachstum bundesweit", "en": "National growth"},
+    "opportunity_gain": {"de": "Opportunity Gain", "en": "Opportunity gain"},
+    "score": {"de": "Score", "en": "Score"},
+    "contribution:density": {"de": "Beitrag Verwandtschaft", "en": "Contribution of relatedness"},
+    "contribution:complexity": {"de": "Beitrag Komplexität", "en": "Contribution of complexity"},
+    "contribution:growth": {"de": "Beitrag Wachstum", "en": "Contribution of growth"},
+    "lq_base": {"de": "Standortquotient Basisjahr", "en": "LQ, base year"},
+    "density_median": {"de": "Median-Dichte der Spezialisierten", "en": "Median density where specialised"},
+    "declining": {"de": "Rückläufig", "en": "Declining"},
+    "weakly_related": {"de": "Schwach eingebettet", "en": "Weakly embedded"},
+    "at_risk": {"de": "Gefährdet", "en": "At risk"},
 }
 """Labels of the columns the reports show beyond the fields of :data:`LABELS`."""
 
@@ -133,6 +158,21 @@ PHRASES: dict[str, dict[str, str]] = {
         "de": "* kleine Fallzahl: mit Vorsicht lesen",
         "en": "* small number: read with care",
     },
+    "opportunity_title": {"de": "Chancen {region}", "en": "Opportunities, {region}"},
+    "opportunity_subtitle": {
+        "de": "Branchen mit Standortquotient unter 1, {year}: Verwandtschaft (Dichte) und Komplexität (PCI)",
+        "en": "Industries with a location quotient below 1, {year}: relatedness (density) and complexity (PCI)",
+    },
+    "score_above": {"de": "über 0", "en": "above 0"},
+    "score_below": {"de": "0 oder darunter", "en": "0 or below"},
+    "opportunity_score": {
+        "de": "Score über 0: besser als der mittlere Kandidat nach Dichte, PCI und Wachstum.",
+        "en": "Score above 0: better than the middle candidate by density, PCI and growth.",
+    },
+    "opportunity_labelled": {
+        "de": "Nummeriert: die {n} besten Chancen; alle in der Tabelle.",
+        "en": "Numbered: the {n} best opportunities; all in the table.",
+    },
 }
 """Words and sentence templates of the reports beyond the field labels."""
 
@@ -153,6 +193,31 @@ FLAGS: dict[str, dict[str, str]] = {
     "missing": {"de": "fehlt", "en": "missing"},
 }
 """Names of the quality flags of :class:`regiolens.model.Flag`."""
+
+
+LEVELS: dict[str, dict[str, str]] = {
+    "de:bund": {"de": "Bund", "en": "Germany"},
+    "de:land": {"de": "Länder", "en": "states"},
+    "de:regbez": {"de": "Regierungsbezirke", "en": "government regions"},
+    "de:kreis": {"de": "Kreise", "en": "districts"},
+    "de:gemeinde": {"de": "Gemeinden", "en": "municipalities"},
+    "nuts3": {"de": "NUTS-3-Regionen", "en": "NUTS 3 regions"},
+}
+"""Names of region levels in the plural, for "the 401 Kreise" (unknown levels are shown by their key)."""
+
+
+def level_name(level: str, lang: Lang) -> str:
+    """The plural name of a region level (``de:kreis`` → ``Kreise``); the key itself when none is known."""
+    entry = LEVELS.get(level)
+    return entry[lang] if entry else level
+
+
+def universe_text(universe: str, lang: Lang) -> str:
+    """An :class:`~regiolens.analysis.results.Opportunities` universe, ``"401 de:kreis"`` → ``401 Kreise``."""
+    count, _, level = universe.partition(" ")
+    if not count.isdigit() or not level:
+        return universe
+    return f"{num(int(count), lang)} {level_name(level, lang)}"
 
 
 def check_lang(lang: str) -> Lang:

@@ -17,7 +17,9 @@ Layout decisions (the same for a :class:`Profile` and a :class:`Comparison`):
 
 Sheets: Überblick/Overview, Branchen/Industries, Shift-Share, Cluster, Spezialisierung/Specialisation,
 Karte/Map (with an :class:`LQMap`), Vergleich/Comparison and Wachstumsunterschiede/Growth gaps and
-Zusammenfassung/Summary (comparisons), Quellen/Sources, Methoden/Methods.
+Zusammenfassung/Summary (comparisons), Vergleichsregionen/Peers (with :class:`Peers`), Chancen/Opportunities,
+Stärken/Strengths and Clusterausblick/Cluster outlook (with :class:`Opportunities`), Quellen/Sources,
+Methoden/Methods.
 """
 
 from __future__ import annotations
@@ -33,9 +35,18 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from regiolens.analysis.results import Comparison, IndustryRow, LQMap, Profile, SourceRef
+from regiolens.analysis.results import (
+    Comparison,
+    IndustryRow,
+    LQMap,
+    Opportunities,
+    Peers,
+    Profile,
+    RegionRef,
+    SourceRef,
+)
 from regiolens.errors import RegiolensError
-from regiolens.reports import text
+from regiolens.reports import sections, text
 from regiolens.reports.methods import method_notes, to_plain
 from regiolens.reports.text import Lang, check_lang, label
 
@@ -60,6 +71,10 @@ SHEETS: dict[str, dict[str, str]] = {
     "comparison": {"de": "Vergleich", "en": "Comparison"},
     "growth_gaps": {"de": "Wachstumsunterschiede", "en": "Growth gaps"},
     "summary": {"de": "Zusammenfassung", "en": "Summary"},
+    "peers": {"de": "Vergleichsregionen", "en": "Peers"},
+    "opportunities": {"de": "Chancen", "en": "Opportunities"},
+    "strengths": {"de": "Stärken", "en": "Strengths"},
+    "cluster_outlook": {"de": "Clusterausblick", "en": "Cluster outlook"},
     "sources": {"de": "Quellen", "en": "Sources"},
     "methods": {"de": "Methoden", "en": "Methods"},
 }
@@ -381,6 +396,128 @@ def comparison_sheets(comparison: Comparison, lang: Lang) -> list[Sheet]:
     ]
 
 
+def _target(region: RegionRef) -> dict[str, Any]:
+    return {"region_ref": region.ref, "region": region.name}
+
+
+def peers_sheet(found: Sequence[Peers], lang: Lang) -> Sheet:
+    """Every peer of every region, nearest first: rank, code, name, distance, each indicator's share, reason.
+
+    The share of an indicator is the sum of its columns' contributions (``structure:<code>``), as on the page.
+    """
+    indicators = list(dict.fromkeys(k for p in found for k in p.indicators))
+    columns = _columns([*REGION_COLUMNS, ("rank", "year"), ("code", "text"), ("name", "text")], lang)
+    columns.append(Column("distance", "index", label("distance", lang)))
+    columns += [
+        Column(f"share:{k}", "pct", f"{label('share_of_distance', lang)}: {label(f'indicator:{k}', lang)}")
+        for k in indicators
+    ]
+    columns += _columns([("level", "text"), ("year", "year"), ("base_year", "year"), ("reason", "text")], lang)
+    rows = []
+    for p in found:
+        for peer in p.peers:
+            shares = sections.peer_shares(peer, p.indicators)
+            rows.append(
+                {
+                    **_target(p.region),
+                    "rank": peer.rank,
+                    "code": peer.code,
+                    "name": peer.name,
+                    "distance": peer.distance,
+                    **{f"share:{k}": v for k, v in shares.items()},
+                    "level": p.region_level,
+                    "year": p.year,
+                    "base_year": p.base_year,
+                    "reason": text.name(peer.reason_de, peer.reason_en, lang),
+                }
+            )
+    return Sheet(SHEETS["peers"][lang], columns, rows, freeze_columns=5)
+
+
+def opportunity_sheets(found: Sequence[Opportunities], lang: Lang) -> list[Sheet]:
+    """Opportunities (with each indicator's contribution to the score), strengths at risk, cluster outlook."""
+    indicators = list(dict.fromkeys(k for o in found for k in o.weights))
+    spec = [
+        *REGION_COLUMNS,
+        ("eci", "index"),
+        ("rank", "year"),
+        ("code", "text"),
+        ("label_de", "text"),
+        ("label_en", "text"),
+        ("employment", "int"),
+        ("lq", "lq"),
+        ("density", "index"),
+        ("density_percentile", "pct"),
+        ("pci", "index"),
+        ("national_growth", "pct"),
+        ("opportunity_gain", "index"),
+        ("score", "index"),
+        *((f"contribution:{k}", "index") for k in indicators),
+        ("reason", "text"),
+    ]
+    rows = [
+        {
+            **_target(o.region),
+            "eci": o.eci,
+            **{key: getattr(x, key) for key, _ in spec if hasattr(x, key) and key != "reason"},
+            **{f"contribution:{k}": x.contributions.get(k) for k in indicators},
+            "reason": text.name(x.reason_de, x.reason_en, lang),
+        }
+        for o in found
+        for x in o.opportunities
+    ]
+    strength_spec = [
+        *REGION_COLUMNS,
+        ("code", "text"),
+        ("label_de", "text"),
+        ("label_en", "text"),
+        ("employment", "int"),
+        ("lq", "lq"),
+        ("lq_base", "lq"),
+        ("density", "index"),
+        ("density_median", "index"),
+        ("declining", "bool"),
+        ("weakly_related", "bool"),
+        ("at_risk", "bool"),
+        ("reason", "text"),
+    ]
+    strengths = [
+        {
+            **_target(o.region),
+            **{key: getattr(x, key) for key, _ in strength_spec if hasattr(x, key) and key != "reason"},
+            "reason": text.name(x.reason_de, x.reason_en, lang),
+        }
+        for o in found
+        for x in sorted(o.strengths, key=lambda x: not x.at_risk)
+    ]
+    cluster_spec = [
+        *REGION_COLUMNS,
+        ("taxonomy", "text"),
+        ("cluster", "text"),
+        ("name_de", "text"),
+        ("name_en", "text"),
+        ("status", "text"),
+        ("reason", "text"),
+        ("lq", "lq"),
+        ("density", "index"),
+        ("national_growth", "pct"),
+    ]
+    clusters = [
+        {
+            **_target(o.region),
+            **{key: getattr(c, key) for key, _ in cluster_spec if hasattr(c, key)},
+            "status": text.status_label(c.status, lang),
+        }
+        for o in found
+        for c in o.clusters
+    ]
+    return [
+        Sheet(SHEETS["opportunities"][lang], _columns(spec, lang), rows, freeze_columns=5),
+        Sheet(SHEETS["strengths"][lang], _columns(strength_spec, lang), strengths, freeze_columns=3),
+        Sheet(SHEETS["cluster_outlook"][lang], _columns(cluster_spec, lang), clusters, freeze_columns=4),
+    ]
+
+
 def sources_sheet(sources: Sequence[SourceRef], extra_attribution: Sequence[str], lang: Lang) -> Sheet:
     """The sources with licence, attribution and data vintage; map attributions below."""
     spec = [("dataset_key", "text"), ("publisher", "text"), ("licence", "text"), ("attribution", "text")]
@@ -391,11 +528,22 @@ def sources_sheet(sources: Sequence[SourceRef], extra_attribution: Sequence[str]
     return Sheet(SHEETS["sources"][lang], _columns(spec, lang), rows)
 
 
-def methods_sheet(profile: Profile, sheets: Sequence[Sheet], lang: Lang, created: date) -> Sheet:
-    """Method notes, then the data dictionary: sheet, column label, field key and number format."""
+def methods_sheet(
+    profile: Profile,
+    sheets: Sequence[Sheet],
+    lang: Lang,
+    created: date,
+    *,
+    peers: bool = False,
+    opportunities: bool = False,
+) -> Sheet:
+    """Method notes, then the data dictionary: sheet, column label, field key and number format.
+
+    ``peers`` and ``opportunities`` add the notes of those methods (when the workbook has their sheets).
+    """
     rows: list[dict[str, Any]] = [
         {"title": to_plain(n.title), "formula": to_plain(n.formula), "note": to_plain(n.text)}
-        for n in method_notes(profile, lang)
+        for n in method_notes(profile, lang, peers=peers, opportunities=opportunities)
     ]
     made = text.name("Erstellt mit regiolens am", "Made with regiolens on", lang)
     rows.append({"title": made, "formula": created.isoformat()})
@@ -453,13 +601,25 @@ def _styles(book: Workbook) -> dict[str, Any]:
 
 
 def build_sheets(
-    result: Profile | Comparison, lang: Lang, lq_map: LQMap | None = None, created: date | None = None
+    result: Profile | Comparison,
+    lang: Lang,
+    lq_map: LQMap | None = None,
+    created: date | None = None,
+    *,
+    peers: Sequence[Peers] = (),
+    opportunities: Sequence[Opportunities] = (),
 ) -> list[Sheet]:
-    """The sheets of the workbook of ``result``, in order (exposed for tests and other writers)."""
+    """The sheets of the workbook of ``result``, in order (exposed for tests and other writers).
+
+    ``peers`` and ``opportunities`` (at most one per profiled region) add their sheets, in the profiles' order.
+    """
     comparison = result if isinstance(result, Comparison) else None
     profiles = comparison.profiles if comparison is not None else [result] if isinstance(result, Profile) else []
     if not profiles:
         raise RegiolensError("a workbook needs a Profile or a Comparison with at least one profile")
+    attached = sections.attach(profiles, peers, opportunities)
+    found_peers = [a.peers for a in attached if a.peers is not None]
+    found_opportunities = [a.opportunities for a in attached if a.opportunities is not None]
     sheets = [
         overview_sheet(profiles, lang),
         industries_sheet(profiles, lang),
@@ -471,9 +631,21 @@ def build_sheets(
         sheets.append(map_sheet(lq_map, lang))
     if comparison is not None:
         sheets += comparison_sheets(comparison, lang)
-    sources = [s for p in profiles for s in p.sources]
-    sheets.append(sources_sheet(sources, lq_map.attribution if lq_map else [], lang))
-    sheets.append(methods_sheet(profiles[0], sheets, lang, created or date.today()))
+    if found_peers:
+        sheets.append(peers_sheet(found_peers, lang))
+    if found_opportunities:
+        sheets += opportunity_sheets(found_opportunities, lang)
+    sheets.append(sources_sheet(sections.sources(attached), lq_map.attribution if lq_map else [], lang))
+    sheets.append(
+        methods_sheet(
+            profiles[0],
+            sheets,
+            lang,
+            created or date.today(),
+            peers=bool(found_peers),
+            opportunities=bool(found_opportunities),
+        )
+    )
     return sheets
 
 
@@ -484,10 +656,12 @@ def write_xlsx(
     lq_map: LQMap | None = None,
     *,
     created: date | None = None,
+    peers: Sequence[Peers] = (),
+    opportunities: Sequence[Opportunities] = (),
 ) -> Path:
     """Write the workbook of ``result`` to ``out`` and return the path."""
     lg = check_lang(lang)
-    sheets = build_sheets(result, lg, lq_map, created)
+    sheets = build_sheets(result, lg, lq_map, created, peers=peers, opportunities=opportunities)
     profiles = result.profiles if isinstance(result, Comparison) else [result]
     book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False})
     try:
