@@ -63,7 +63,7 @@ from regiolens.analysis.results import ClusterOutlook, Opportunities, Opportunit
 from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
 from regiolens.clusters import get_taxonomy, resolve, weight_matrix
 from regiolens.errors import RegiolensError
-from regiolens.i18n import format_number, format_share
+from regiolens.i18n import MINUS, format_number, format_share
 from regiolens.metrics import complexity, location, relatedness
 from regiolens.regions.resolve import RegionSelection
 from regiolens.warehouse.panel import query_panel, stored_codes
@@ -141,12 +141,14 @@ def parse_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
 
 def _pct(value: float, lang: str, sign: bool = False) -> str:
-    text = format_share(value, locale="de_DE" if lang == "de" else "en_GB")
+    text = format_share(value, locale="de_DE" if lang == "de" else "en_GB").replace("-", MINUS)
     return ("+" + text) if sign and value > 0 else text
 
 
 def _num(value: float, lang: str, digits: int = 2) -> str:
-    return format_number(round(value, digits), digits=digits, locale="de_DE" if lang == "de" else "en_GB")
+    return format_number(round(value, digits), digits=digits, locale="de_DE" if lang == "de" else "en_GB").replace(
+        "-", MINUS
+    )
 
 
 def _clause(k: str, o: Mapping[str, float], place: str, lang: str, period: str, universe_size: int) -> str:

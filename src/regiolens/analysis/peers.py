@@ -537,7 +537,9 @@ def peers(
 
     notes[:0] = [
         f"Distanz = Wurzel aus Σ_k w_k · d_k², d_k² = mittlere quadrierte Differenz der über {len(cand)} "
-        f"Kandidaten ({level}) standardisierten Werte des Indikators k; Gewichte {w}.",
+        f"Kandidaten ({level}) standardisierten Werte des Indikators k; Gewichte "
+        + ", ".join(f"{NAMES[k][0]} {format_number(v, locale='de_DE')}" for k, v in w.items())
+        + ".",
         _definitions(chosen, u, base_year, year, pop_year, area_year),
         *target.notes,
     ]

@@ -8,6 +8,9 @@ from babel.numbers import format_decimal, format_percent
 
 DEFAULT_LOCALE = "de_DE"
 
+MINUS = "\u2212"
+"""The minus sign of negative numbers in sentences and reports (as d3-format writes it in the charts)."""
+
 
 def current_locale() -> str:
     """The locale for output: ``REGIOLENS_LANG`` (``de`` or ``en``) or German."""

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar, cast
 
 from regiolens.analysis.results import LABELS, Profile, SourceRef, Threshold
 from regiolens.errors import RegiolensError
-from regiolens.i18n import format_number, format_share
+from regiolens.i18n import MINUS, format_number, format_share
 
 Lang = Literal["de", "en"]
 """The language of a report or chart."""
@@ -29,8 +29,6 @@ MISSING = "–"
 NBSP = "\u00a0"
 """Non-breaking space, between a number and its per cent sign (as in the charts)."""
 
-MINUS = "\u2212"
-"""The minus sign of negative numbers in reports (as d3-format writes it in the charts)."""
 
 EXTRA_LABELS: dict[str, dict[str, str]] = {
     "code": {"de": "Code", "en": "Code"},
