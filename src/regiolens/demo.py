@@ -20,6 +20,7 @@ from regiolens.analysis.peers import peers
 from regiolens.analysis.structure import structure
 from regiolens.config import warehouse_path
 from regiolens.i18n import format_number, format_share
+from regiolens.network.examples import load_demo
 from regiolens.regions.resolve import resolve_region
 from regiolens.reports import write_report
 from regiolens.warehouse.store import Warehouse
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in comparison.summary_de:
         console.print(f"• {line}")
     console.print("\nBerichte: " + ", ".join(str(r) for r in reports))
+    console.print(load_demo())
     return 0
 
 

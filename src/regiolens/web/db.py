@@ -358,3 +358,6 @@ def upgrade(engine: Engine) -> None:
             if sqlite:
                 connection.rollback()  # a no-op after the commit; the pragma is ignored inside a transaction
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+import regiolens.network.models  # noqa: E402, F401  (the knowledge-base tables join Base.metadata for Alembic)
