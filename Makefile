@@ -13,8 +13,11 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 # Debian packages WeasyPrint (PDF reports) and the PDF tests need; installed only when missing.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils
+# Debian packages only the tests need: Debian's Chromium for the browser tests (Playwright drives it; it never
+# downloads a browser of its own).
+TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: demo test lint typecheck unit setup system bench clean vendor serve
+.PHONY: demo test lint typecheck unit setup system test-system bench clean vendor serve
 
 # Browser assets of the web app: from the npm registry at build time (package-lock.json pins them),
 # copied into static/vendor (git-ignored). Debian's npm is installed when there is none.
@@ -27,12 +30,19 @@ DEMO_SERVE ?= 1
 
 setup: system $(VENV)/.synced
 
-system:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+define install-missing
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing $$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+endef
+
+system:
+	$(call install-missing,$(SYSTEM_PACKAGES))
+
+test-system:
+	$(call install-missing,$(TEST_SYSTEM_PACKAGES))
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -73,7 +83,7 @@ typecheck: setup
 
 # The app-database tests run on SQLite and on PostgreSQL: .ci/postgres installs, starts and sets up the Debian
 # package's cluster (idempotently) and prints the test database's URL; on CI the cluster is stopped afterwards.
-unit: setup vendor
+unit: setup test-system vendor
 	url=$$(bash .ci/postgres) && REGIOLENS_TEST_POSTGRES_URL=$$url $(RUN)/pytest -n 2 --dist loadfile -q; \
 	status=$$?; if [ "$${CI:-}" = true ]; then bash .ci/postgres stop; fi; exit $$status
 

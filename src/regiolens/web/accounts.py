@@ -60,6 +60,9 @@ MAX_FAILURES_PER_IP = 20
 RATE_WINDOW = timedelta(minutes=15)
 """The sliding window over which failed logins are counted."""
 
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+"""How stale an API token's ``last_used_at`` may be before a request updates it."""
+
 LOGIN_FAILED = "E-Mail oder Passwort falsch"
 """The one message for every failed login: it does not tell whether the address exists."""
 
@@ -264,21 +267,27 @@ def authenticate(s: Session, email: str, password: str, ip: str, now: datetime |
     email, ip = normalise_email(email)[:EMAIL_LENGTH], ip[:IP_LENGTH]  # longer ones match nobody anyway
     attempt = LoginAttempt(at=now, email=email, ip=ip, success=False)
     retry_after = _retry_after(s, email, ip, now)
-    s.add(attempt)
-    s.flush()
     if retry_after is not None:
+        s.add(attempt)
+        s.flush()
         raise RateLimited(retry_after)
+    # The password is checked before the attempt is written: a write opens SQLite's write transaction, and held
+    # over the ~0.1 s of argon2 it made concurrent logins wait for each other until "database is locked".
     user = s.scalar(select(User).where(User.email == email))
     try:
         _hasher.verify(user.password_hash if user else _dummy_hash(), password)
+        verified = True
     except (VerificationError, InvalidHashError):
-        raise AuthError(LOGIN_FAILED) from None
-    if user is None or not user.active:
+        verified = False
+    attempt.success = verified and user is not None and user.active
+    s.add(attempt)
+    s.flush()
+    if not attempt.success:
         raise AuthError(LOGIN_FAILED)
-    attempt.success = True
+    assert user is not None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    s.flush()
+        s.flush()
     return user
 
 
@@ -299,14 +308,20 @@ def create_token(s: Session, user: User, name: str) -> str:
 
 
 def user_for_token(s: Session, token: str) -> User | None:
-    """The active user the token belongs to (its ``last_used_at`` set to now), else ``None``."""
+    """The active user the token belongs to, else ``None``.
+
+    The token's ``last_used_at`` is set to now when it is unset or older than :data:`TOKEN_TOUCH_INTERVAL`: a write
+    on every API request would serialise all requests on SQLite's write lock.
+    """
     api_token = s.scalar(
         select(ApiToken).options(selectinload(ApiToken.user)).where(ApiToken.token_hash == _token_hash(token))
     )
     if api_token is None or not api_token.user.active:
         return None
-    api_token.last_used_at = utcnow()
-    s.flush()
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        api_token.last_used_at = now
+        s.flush()
     return api_token.user
 
 

@@ -13,19 +13,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from regiolens.analysis.custom import METRICS
+from regiolens.analysis.peers import INDICATORS as PEER_INDICATORS
 from regiolens.analysis.results import Comparison, Opportunities, Peers, Profile
 from regiolens.cli.output import jsonable
 from regiolens.clusters.registry import BUILTIN, builtin_taxonomy
+from regiolens.metrics.strength import PRESETS
 from regiolens.web import accounts, analyses
 from regiolens.web.analyses import ProfileParams
 from regiolens.web.db import Taxonomy, User
+from regiolens.web.routes.clusters import MAX_ID
 from regiolens.web.security import get_db
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`.")
@@ -56,64 +59,94 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": Problem, "description": "The warehouse is busy (an import is running); retry."},
 }
 
-router = APIRouter(prefix="/api/v1", tags=["analyses"], dependencies=[Depends(api_user)], responses=ERRORS)
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_user)], responses=ERRORS)
 
 
-def _json(result: Any) -> JSONResponse:
-    return JSONResponse(jsonable(result))
+def _json(request: Request, result: Any, key: tuple[Any, ...] | None = None) -> Response:
+    """``result`` as the CLI's ``--format json``; with ``key`` (the request's parameters), the encoded answer is
+    kept in the warehouse cache beside the result, so that a repeated request skips the encoding."""
+    if key is None:
+        return JSONResponse(jsonable(result))
+    body = request.app.state.warehouse.memo(("api-json", *key), lambda: JSONResponse(jsonable(result)).body)
+    return Response(body, media_type="application/json")
 
 
 def _ok(model: Any) -> dict[int | str, dict[str, Any]]:
     return {200: {"model": model, "description": "The result, as `regiolens … --format json` prints it."}}
 
 
+REGION_EXAMPLES = ["emscher-lippe", "05562", "region-hannover"]
+REGION = Path(
+    ...,
+    max_length=100,
+    description="A region code (e.g. 05562, Kreis Recklinghausen) or a group (e.g. emscher-lippe).",
+    examples=REGION_EXAMPLES,
+)
 YEAR = Query(None, ge=1900, le=2100, description="Year (default: the latest with data).")
 BASE_YEAR = Query(None, ge=1900, le=2100, description="Base year of growth and shift-share (default: the earliest).")
 REFERENCE = Query(None, max_length=100, description="Reference area (default: Germany), e.g. 05 or a group.")
-THRESHOLD = Query(analyses.DEFAULT_THRESHOLD, max_length=40, description="Strength preset, e.g. lq>=1.25.")
+THRESHOLD = Query(
+    analyses.DEFAULT_THRESHOLD,
+    max_length=40,
+    description="Strength preset (an unknown one is refused with 400).",
+    json_schema_extra={"enum": list(PRESETS)},
+)
 
 
-@router.get("/profile/{region}", response_class=JSONResponse, responses=_ok(Profile))
+@router.get("/profile/{region}", response_class=JSONResponse, tags=["analyses"], responses=_ok(Profile))
 def profile(
     request: Request,
-    region: str,
+    region: str = REGION,
     year: int | None = YEAR,
     base_year: int | None = BASE_YEAR,
     reference: str | None = REFERENCE,
     threshold: str = THRESHOLD,
-) -> JSONResponse:
+) -> Response:
     """Profile of a region or group: structure, location quotients, growth, shift-share, specialisation, clusters."""
     p = ProfileParams(region, year, base_year, reference or None, analyses.check_threshold(threshold))
-    return _json(analyses.get_profile(request.app.state.warehouse, p, request.app.state.settings.groups))
+    result = analyses.get_profile(request.app.state.warehouse, p, request.app.state.settings.groups)
+    return _json(request, result, ("profile", p))
 
 
-@router.get("/compare", response_class=JSONResponse, responses=_ok(Comparison))
+@router.get("/compare", response_class=JSONResponse, tags=["analyses"], responses=_ok(Comparison))
 def compare(
     request: Request,
-    regions: list[str] = Query(..., min_length=2, description="Two or more regions or groups (repeat the key)."),
+    regions: list[str] = Query(
+        ...,
+        min_length=2,
+        description="Two or more regions or groups (repeat the key).",
+        json_schema_extra={"items": {"type": "string", "minLength": 1, "maxLength": 100}},
+        examples=[["emscher-lippe", "region-hannover"]],
+    ),
     year: int | None = YEAR,
     base_year: int | None = BASE_YEAR,
     reference: str | None = REFERENCE,
     threshold: str = THRESHOLD,
-) -> JSONResponse:
+) -> Response:
     """Regions side by side: shared strengths, differences and how much of each the industry mix explains."""
     result = analyses.get_comparison(
         request.app.state.warehouse, regions, year, base_year, reference, threshold, request.app.state.settings.groups
     )
-    return _json(result)
+    return _json(request, result, ("compare", tuple(regions), year, base_year, reference, threshold))
 
 
-@router.get("/peers/{region}", response_class=JSONResponse, responses=_ok(Peers))
+@router.get("/peers/{region}", response_class=JSONResponse, tags=["analyses"], responses=_ok(Peers))
 def peers(
     request: Request,
-    region: str,
+    region: str = REGION,
     n: int = Query(10, ge=1, le=400, description="Number of peers."),
     year: int | None = YEAR,
     base_year: int | None = BASE_YEAR,
-    indicators: list[str] | None = Query(None, description="structure, size, growth, population, density."),
+    indicators: list[str] | None = Query(
+        None,
+        description="Indicators (default: structure, size, growth).",
+        json_schema_extra={"items": {"type": "string", "enum": list(PEER_INDICATORS)}},
+    ),
     weights: str | None = Query(None, max_length=200, description="Weights, e.g. structure=2,size=1."),
-    within: str = Query("de", description="Candidates: de (German Kreise) or eu (EU NUTS-3)."),
-) -> JSONResponse:
+    within: str = Query(
+        "de", description="Candidates: de (German Kreise) or eu (EU NUTS-3).", json_schema_extra={"enum": ["de", "eu"]}
+    ),
+) -> Response:
     """The most similar regions by industry structure, size, growth and density, with the reasons."""
     result = analyses.get_peers(
         request.app.state.warehouse,
@@ -126,23 +159,23 @@ def peers(
         within,
         request.app.state.settings.groups,
     )
-    return _json(result)
+    return _json(request, result, ("peers", region, n, year, base_year, tuple(indicators or ()), weights, within))
 
 
-@router.get("/opportunities/{region}", response_class=JSONResponse, responses=_ok(Opportunities))
+@router.get("/opportunities/{region}", response_class=JSONResponse, tags=["analyses"], responses=_ok(Opportunities))
 def opportunities(
     request: Request,
-    region: str,
+    region: str = REGION,
     n: int | None = Query(None, ge=1, le=1000, description="Number of opportunities (default: all)."),
     year: int | None = YEAR,
     base_year: int | None = BASE_YEAR,
     weights: str | None = Query(None, max_length=200, description="e.g. density=2,complexity=1,growth=1."),
-) -> JSONResponse:
+) -> Response:
     """Industries the region could grow into (ranked, with reasons), and its strengths at risk."""
     result = analyses.get_opportunities(
         request.app.state.warehouse, region, n, year, base_year, weights, request.app.state.settings.groups
     )
-    return _json(result)
+    return _json(request, result, ("opportunities", region, n, year, base_year, weights))
 
 
 class MetricInfo(BaseModel):
@@ -151,16 +184,16 @@ class MetricInfo(BaseModel):
     description: str
 
 
-@router.get("/metrics", response_model=list[MetricInfo])
+@router.get("/metrics", response_model=list[MetricInfo], tags=["analyses"])
 def metrics() -> list[MetricInfo]:
     """The metrics of `regiolens metrics compute` (as `regiolens metrics list --format json`)."""
     return [MetricInfo(metric=m.name, kind=m.kind, description=m.description) for m in METRICS.values()]
 
 
-@router.get("/sources", response_class=JSONResponse)
-def sources(request: Request) -> JSONResponse:
+@router.get("/sources", response_class=JSONResponse, tags=["data"])
+def sources(request: Request) -> Response:
     """The imported sources: licence, attribution, vintage and coverage (as `regiolens data status --format json`)."""
-    return _json(analyses.source_rows(request.app.state.warehouse))
+    return _json(request, analyses.source_rows(request.app.state.warehouse))
 
 
 class TaxonomyCluster(BaseModel):
@@ -211,12 +244,17 @@ def taxonomies(user: User = Depends(api_user), db: Session = Depends(get_db)) ->
 
 
 @router.get("/taxonomies/{taxonomy_id}", response_model=TaxonomyInfo, tags=["clusters"])
-def taxonomy(taxonomy_id: str, user: User = Depends(api_user), db: Session = Depends(get_db)) -> TaxonomyInfo:
+def taxonomy(
+    taxonomy_id: str = Path(..., max_length=100, examples=[*BUILTIN, "org-1"]),
+    user: User = Depends(api_user),
+    db: Session = Depends(get_db),
+) -> TaxonomyInfo:
     """One taxonomy: a built-in id (``hannoverimpuls``) or ``org-<number>``."""
     if taxonomy_id in BUILTIN:
         return _builtin_info(taxonomy_id)
     number = taxonomy_id.removeprefix("org-")
-    if taxonomy_id.startswith("org-") and number.isdigit() and len(number) <= 18:
+    # ASCII digits only ("²".isdigit() holds, int("²") fails) and within the database's integer range
+    if taxonomy_id.startswith("org-") and number.isascii() and number.isdigit() and 0 < int(number) <= MAX_ID:
         record = db.scalar(accounts.visible(db, user, Taxonomy).where(Taxonomy.id == int(number)))
         if record is not None:
             return _org_info(record)

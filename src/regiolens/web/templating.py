@@ -86,6 +86,16 @@ def render(
     return TEMPLATES.TemplateResponse(request, template, base, status_code=status_code)
 
 
+def fragment(request: Request, template: str, context: Mapping[str, Any]) -> Markup:
+    """``template`` rendered alone, with the language and formatting helpers but nothing of the user or session.
+
+    For the part of a page that depends on its URL only: the result can be cached and put into any user's page.
+    """
+    lang = lang_of(request)
+    values = {"lang": lang, "qs": query_string, **helpers(lang), **context}
+    return Markup(TEMPLATES.get_template(template).render(values))
+
+
 def vintage_line(request: Request, lang: Lang) -> str | None:
     """The data vintages of the warehouse's sources (for the footer of every page); ``None`` without data."""
     access = request.app.state.warehouse

@@ -205,11 +205,17 @@ def create(
     return RedirectResponse(f"/clusters/org/{record.id}?created=1", status_code=303)
 
 
+MAX_ID = 2**31 - 1
+"""The largest record id the app database can hold (PostgreSQL ``integer``): larger numbers name no record."""
+
+
 @router.get("/clusters/org/{taxonomy_id}")
 def org_page(
     request: Request, taxonomy_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)
 ) -> Response:
-    record = db.scalar(accounts.visible(db, user, Taxonomy).where(Taxonomy.id == taxonomy_id))
+    record = None
+    if 0 < taxonomy_id <= MAX_ID:  # a larger number would overflow the database's integer (a server error)
+        record = db.scalar(accounts.visible(db, user, Taxonomy).where(Taxonomy.id == taxonomy_id))
     if record is None:  # another organisation's private taxonomy looks exactly like a missing one
         raise HTTPException(404, f"no taxonomy {taxonomy_id}")
     lang = lang_of(request)

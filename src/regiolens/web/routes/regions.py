@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from regiolens.analysis.maps import default_map_industry
 from regiolens.analysis.peers import INDICATORS as PEER_INDICATORS
@@ -27,7 +28,7 @@ from regiolens.reports.text import phrase
 from regiolens.web import analyses
 from regiolens.web.analyses import ProfileParams
 from regiolens.web.security import current_user
-from regiolens.web.templating import csv_response, file_response, labelled_svg, lang_of, render
+from regiolens.web.templating import csv_response, file_response, fragment, labelled_svg, lang_of, render
 from regiolens.web.words import Lang
 
 router = APIRouter(dependencies=[Depends(current_user)])
@@ -109,18 +110,22 @@ def profile_page(request: Request, p: ProfileParams = Depends(profile_params)) -
     lang = lang_of(request)
     access = request.app.state.warehouse
     result = _profile(request, p)
-    view = access.memo(("profile-view", p, lang), lambda: _labelled_view(result, lang))
-    context = {
-        "nav": "regions",
-        "p": p,
-        "query": query_of(p),
-        "profile": result,
-        "view": view,
-        "sources": sources_table(result.sources, lang),
-        "years": analyses.years(access, analyses.level_of(p.region, request.app.state.settings.groups)),
-        "presets": PRESETS,
-    }
-    return render(request, "profile.html", context)
+
+    def content() -> Markup:
+        context = {
+            "p": p,
+            "query": query_of(p),
+            "profile": result,
+            "view": access.memo(("profile-view", p, lang), lambda: _labelled_view(result, lang)),
+            "sources": sources_table(result.sources, lang),
+            "years": analyses.years(access, analyses.level_of(p.region, request.app.state.settings.groups)),
+            "presets": PRESETS,
+        }
+        return fragment(request, "profile_content.html", context)
+
+    # the rendered content depends on the URL only: kept beside the profile, it is rendered once, not per request
+    html = access.memo(("profile-html", p, lang), content)
+    return render(request, "profile.html", {"nav": "regions", "title": result.region.name, "content": html})
 
 
 @router.get("/regions/{ref}/data/{table}.csv")
