@@ -153,7 +153,8 @@ def test_weights_rank_by_one_indicator(loaded_warehouse: Path) -> None:
     ("kwargs", "message"),
     [
         ({"weights": {"size": 1}}, "unknown indicator"),
-        ({"weights": {"density": -1}}, "not negative"),
+        ({"weights": {"density": -1}}, "between 0 and"),
+        ({"weights": {"density": 1e308}}, "between 0 and"),
         ({"weights": {"density": 0, "complexity": 0, "growth": 0}}, "positive"),
         ({"n": 0}, "at least 1"),
         ({"year": 2030}, "no data for 2030"),

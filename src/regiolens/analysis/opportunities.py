@@ -60,6 +60,7 @@ from scipy.stats import rankdata
 
 from regiolens.analysis.profile import industry_labels, industry_selection, region_ref, sources, year_span
 from regiolens.analysis.results import ClusterOutlook, Opportunities, Opportunity, StrengthAtRisk
+from regiolens.analysis.weights import indicator_weights
 from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
 from regiolens.clusters import get_taxonomy, resolve, weight_matrix
 from regiolens.errors import RegiolensError
@@ -123,20 +124,6 @@ def _centred_ranks(values: np.ndarray) -> np.ndarray:
     out = np.zeros(len(values))
     if known.sum() >= 2:
         out[known] = (rankdata(values[known], method="average") - 1) / (known.sum() - 1) - 0.5
-    return out
-
-
-def parse_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
-    """Weight per indicator (1 unless given); unknown names, negative or all-zero weights are errors."""
-    given = dict(weights or {})
-    unknown = [k for k in given if k not in INDICATORS]
-    if unknown:
-        raise RegiolensError(f"unknown indicator(s) {unknown}; choose from {', '.join(INDICATORS)}")
-    out = {k: float(given.get(k, 1.0)) for k in INDICATORS}
-    if any(w < 0 or not np.isfinite(w) for w in out.values()):
-        raise RegiolensError(f"weights must be finite and not negative: {out}")
-    if not any(w > 0 for w in out.values()):
-        raise RegiolensError("at least one weight must be positive")
     return out
 
 
@@ -285,7 +272,7 @@ def opportunities(
     n: int | None = None,
 ) -> Opportunities:
     """Industries ``region`` could grow into, ranked, and its strengths at risk (see the module docstring)."""
-    w = parse_weights(weights)
+    w = indicator_weights(INDICATORS, INDICATORS, weights)
     if n is not None and n < 1:
         raise RegiolensError("n must be at least 1")
     level = region.level.value

@@ -75,6 +75,7 @@ import numpy as np
 
 from regiolens.analysis.profile import available_years, default_industries, region_ref, sources
 from regiolens.analysis.results import Peer, PeerIndicator, Peers
+from regiolens.analysis.weights import indicator_weights
 from regiolens.classifications.section_groups import BY_CODE, WZ2008_SECTION_GROUPS
 from regiolens.errors import RegiolensError
 from regiolens.i18n import format_number, format_share
@@ -164,23 +165,6 @@ def standardised_distances(
         parts[k] = float(weights[k]) / cand.shape[1] * (z_c - z_t) ** 2
     total = sum(p.sum(axis=1) for p in parts.values())
     return Distances(np.sqrt(np.asarray(total, dtype=float)), parts)
-
-
-def parse_weights(indicators: Sequence[str], weights: Mapping[str, float] | None) -> dict[str, float]:
-    """Weight per indicator: 1 unless given; unknown names and negative weights are errors."""
-    unknown = [k for k in indicators if k not in INDICATORS]
-    if unknown or not indicators:
-        raise RegiolensError(f"unknown indicator(s) {unknown or '(none)'}; choose from {', '.join(INDICATORS)}")
-    given = dict(weights or {})
-    extra = [k for k in given if k not in indicators]
-    if extra:
-        raise RegiolensError(f"weights for indicators not selected: {', '.join(extra)} (selected: {list(indicators)})")
-    out = {k: float(given.get(k, 1.0)) for k in indicators}
-    if any(w < 0 or not np.isfinite(w) for w in out.values()):
-        raise RegiolensError(f"weights must be finite and not negative: {out}")
-    if not any(w > 0 for w in out.values()):
-        raise RegiolensError("at least one weight must be positive")
-    return out
 
 
 def industry_label(classification: str, code: str, lang: str) -> str:
@@ -448,7 +432,7 @@ def peers(
             raise RegiolensError(f"the base year ({base_year}) must lie before the year ({year})")
         if base_year not in years_known:
             raise RegiolensError(f"no data for {base_year}; available: {years_known}")
-    w = parse_weights(chosen, weights)
+    w = indicator_weights(chosen, INDICATORS, weights)
     for k, y in (("population", pop_year), ("density", pop_year if area_year is not None else None)):
         if k in chosen and y is None:
             raise RegiolensError(
