@@ -29,8 +29,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from regiolens import __version__
 from regiolens.clusters.model import UnknownClusterError
 from regiolens.errors import RegiolensError, UnknownIndustryError, UnknownRegionError
-from regiolens.web import accounts, api, db
-from regiolens.web.routes import auth, clusters, compare, data, home, regions
+from regiolens.network.records import NotFound
+from regiolens.web import accounts, api, api_network, db
+from regiolens.web.routes import auth, clusters, compare, data, home, network, regions
 from regiolens.web.security import CSRFMiddleware, LoginRequired, current_user
 from regiolens.web.settings import Settings
 from regiolens.web.templating import render
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 LANG_COOKIE = "regiolens_lang"
 SESSION_COOKIE = "regiolens_session"
-NOT_FOUND_ERRORS = (UnknownRegionError, UnknownClusterError, UnknownIndustryError)
+NOT_FOUND_ERRORS = (UnknownRegionError, UnknownClusterError, UnknownIndustryError, NotFound)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
@@ -192,7 +193,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(compare.router, include_in_schema=False)
     app.include_router(data.router, include_in_schema=False)
     app.include_router(clusters.router, include_in_schema=False)
+    app.include_router(network.router, include_in_schema=False)
     app.include_router(api.router)
+    app.include_router(api_network.router)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request, _user: db.User = Depends(current_user)) -> HTMLResponse:
