@@ -302,3 +302,53 @@ def test_lanczos_path_equals_full_decomposition(monkeypatch: pytest.MonkeyPatch)
     full = complexity.eci_pci(m)
     np.testing.assert_allclose(fast.eci, full.eci, rtol=0, atol=1e-9)
     np.testing.assert_allclose(fast.pci, full.pci, rtol=0, atol=1e-9)
+
+
+def test_lanczos_path_with_exclusions_equals_full_decomposition(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excluded regions/industries and years without any presence or ranking give the same on both paths, quietly."""
+    import regiolens.metrics.complexity as complexity
+
+    rng = np.random.default_rng(8)
+    m = rng.random((4, 120, 240)) < 0.3
+    m[..., 0, :] = True  # connected
+    m[0, :, [3, 50]] = False  # industries present nowhere
+    m[0, 0, [3, 50]] = False
+    m[1, 7, :] = False  # a region without industries
+    m[2] = False  # no presence at all
+    m[3] = True  # every region has every industry: no ranking
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast = complexity.eci_pci(m)
+    assert np.isnan(fast.pci[0, [3, 50]]).all() and np.isnan(fast.eci[1, 7])
+    assert np.isnan(fast.eci[2:]).all() and np.isnan(fast.pci[2:]).all()
+    assert np.isfinite(np.delete(fast.pci[0], [3, 50])).all() and np.isfinite(np.delete(fast.eci[1], 7)).all()
+    monkeypatch.setattr(complexity, "_LANCZOS_MIN", 10_000)
+    full = complexity.eci_pci(m)
+    np.testing.assert_allclose(fast.eci, full.eci, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(fast.pci, full.pci, rtol=0, atol=1e-9)
+
+
+def test_lanczos_top_eigenpair_and_its_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Lanczos eigenpair equals the full decomposition's to rounding; without convergence it gives up (None)."""
+    import regiolens.metrics.complexity as complexity
+
+    rng = np.random.default_rng(9)
+    m = (rng.random((150, 260)) < 0.3).astype(float)
+    m[0, :] = 1.0
+    d, u = m.sum(1), m.sum(0)
+    a = m / np.sqrt(d)[:, None] / np.sqrt(u)[None, :]
+    top = np.sqrt(u) / np.linalg.norm(np.sqrt(u))
+    values, vectors = np.linalg.eigh(a.T @ a - np.outer(top, top))
+    found = complexity._lanczos_top(a, top)
+    assert found is not None
+    lam, vector = found
+    assert lam == pytest.approx(values[-1], rel=1e-13)
+    np.testing.assert_allclose(vector * np.sign(vector @ vectors[:, -1]), vectors[:, -1], rtol=0, atol=1e-12)
+    assert complexity._lanczos_top(np.zeros_like(a), top) is None  # S = 0: invariant start, no answer
+    flat = np.full((5, 260), 1 / np.sqrt(5 * 260))  # every industry equally ubiquitous: start vector ∥ top
+    assert complexity._lanczos_top(flat, np.full(260, 1 / np.sqrt(260))) is None
+    monkeypatch.setattr(complexity, "_LANCZOS_MAX_STEPS", 5)
+    assert complexity._lanczos_top(a, top) is None
+    lam_dense, vector_dense = complexity._top_eigenpair(a, top)  # falls back to the full decomposition
+    assert lam_dense == pytest.approx(values[-1], rel=1e-13)
+    np.testing.assert_allclose(np.abs(vector_dense), np.abs(vectors[:, -1]), rtol=0, atol=1e-12)

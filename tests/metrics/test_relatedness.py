@@ -161,6 +161,39 @@ def test_leading_axis_equals_per_year() -> None:
             np.testing.assert_allclose(relatedness(m, method)[t], relatedness(m[t], method), rtol=1e-14)
 
 
+def test_proximity_and_density_equal_the_plain_float64_formulas() -> None:
+    """proximity counts in float32 and divides by max(u_i, u_j, 1); density goes year by year: values exactly as
+    the plain float64 formulas, including an industry and a region without presence."""
+    rng = np.random.default_rng(11)
+    m = rng.random((3, 60, 45)) < 0.35
+    m[1, :, 7] = False  # an industry present nowhere in year 1
+    m[2, 4, :] = False  # a region without industries in year 2
+    mf = m.astype(np.float64)
+    c = np.swapaxes(mf, -1, -2) @ mf
+    u = np.diagonal(c, axis1=-2, axis2=-1)
+    with np.errstate(invalid="ignore"):
+        expected = np.nan_to_num(c / np.maximum(u[..., :, None], u[..., None, :]))
+    phi = proximity(m)
+    np.testing.assert_array_equal(phi, expected)
+    np.testing.assert_array_equal(co_occurrence(m), c - u[..., None] * np.eye(45))
+    with np.errstate(invalid="ignore"):
+        d_expected = np.nan_to_num((mf @ phi) / phi.sum(axis=-2)[..., None, :])
+    np.testing.assert_array_equal(density(m, phi), d_expected)
+    # one phi for every year broadcasts like matmul; fewer columns give the densities of those columns only;
+    # a phi whose rows do not match the industries is an error
+    np.testing.assert_array_equal(density(m, phi[0]), np.stack([density(m[t], phi[0]) for t in range(3)]))
+    np.testing.assert_allclose(density(m, phi[..., :-1]), density(m, phi)[..., :-1], rtol=1e-14)  # BLAS blocking
+    with pytest.raises(ValueError, match="phi must have shape"):
+        density(m, phi[..., :-1, :])
+
+
+def test_density_non_finite_is_zero() -> None:
+    """0/0 (a column of phi summing to 0) and a NaN in phi give density 0 in that industry's column."""
+    phi = np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.0], [0.0, nan, 0.0]])
+    d = density(np.array([[True, False, True], [False, True, False]]), phi)
+    np.testing.assert_array_equal(d, [[1 / 1.5, 0.0, 0.0], [0.5 / 1.5, 0.0, 0.0]])
+
+
 # --- agreement with ecomplexity 0.5.3 ---------------------------------------------------------------------
 
 N_REG, N_IND, YEARS = 40, 25, (2020, 2021)

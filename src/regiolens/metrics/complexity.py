@@ -21,6 +21,7 @@ normalisation). Anchors (``shared/reference/econ_methods.md`` §1, §3–5):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,40 +41,101 @@ __all__ = [
 ]
 
 _EIGEN_TOL = 1e-10
-_LANCZOS_MIN = 200
-"""From this many industries on, only the top eigenpair is computed (Lanczos, ``scipy.sparse.linalg.eigsh``);
-below it a full ``eigh`` is cheaper. Both give the same eigenpair up to rounding (a test compares them)."""
-
-
-def _top_eigenpair(s: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Largest eigenvalue and its unit eigenvector of every symmetric matrix in the stack ``s`` (..., n, n)."""
-    n = s.shape[-1]
-    if n < _LANCZOS_MIN:
-        values, vectors = np.linalg.eigh(s)
-        return values[..., -1], vectors[..., :, -1]
-    from scipy.sparse.linalg import eigsh
-
-    flat = s.reshape(-1, n, n)
-    lam = np.empty(flat.shape[0])
-    vec = np.empty((flat.shape[0], n))
-    for t, matrix in enumerate(flat):  # one Lanczos run per year: there is no stacked eigsh
-        w, v = eigsh(matrix, k=1, which="LA", v0=np.ones(n), tol=0)
-        lam[t], vec[t] = w[0], v[:, 0]
-    return lam.reshape(s.shape[:-2]), vec.reshape(s.shape[:-1])
-
-
 """A year whose second-largest eigenvalue of M̃ is at most this has no complexity ranking (see :func:`eci_pci`)."""
 
+_LANCZOS_MIN = 200
+"""From this many industries on, only the top eigenpair is computed (Lanczos, :func:`_lanczos_top`); below it a
+full ``eigh`` is cheaper. Both give the same eigenpair up to rounding (a test compares them)."""
 
-def _as_presence(m: ArrayLike) -> FloatArray:
-    """``m`` as a float 0/1 array: positive → 1, ``0``/``NaN``/negative → 0."""
+_LANCZOS_MAX_STEPS = 300
+"""Lanczos steps before giving up for the full ``eigh``; the panels of the benchmark need 15–25, random presence
+matrices with a clustered spectrum 60–75."""
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+def _lanczos_top(a: FloatArray, top: FloatArray) -> tuple[float, FloatArray] | None:
+    """Largest eigenvalue and its unit eigenvector of ``S = aᵀa − top·topᵀ`` by Lanczos; ``None`` if it fails.
+
+    ``a`` is ``(R, I)``; ``top`` ``(I,)`` is a unit eigenvector of ``aᵀa`` (or 0). Lanczos (e.g. Golub & Van Loan,
+    *Matrix Computations*, §10.1) with full reorthogonalisation: from ``q₀ ∝ 1 − top (topᵀ1)``, step ``j``
+    computes ``w = aᵀ(a q_j)``, removes its components along ``top, q₀ … q_j`` twice (classical Gram–Schmidt twice
+    keeps the basis orthogonal to machine precision, so no eigenvalue is found twice), ``α_j = q_jᵀ w``,
+    ``β_j = ‖w‖``, ``q_{j+1} = w / β_j``. As every ``q_j`` is orthogonal to ``top``, ``w`` is ``S q_j`` plus a
+    multiple of ``top``, which the reorthogonalisation removes: ``S`` is never formed (forming ``aᵀa`` costs
+    ``2RI²`` flops, the ``4RI`` of a step ``I/2`` times over), and one year's ``a`` stays in the CPU cache across
+    the steps. The top Ritz pair ``(θ, y)`` of the tridiagonal ``T_j`` is accepted once its residual
+    ``‖S x − θ x‖ = β_j |y_j|`` is at most ``ε·max(ε^{2/3}, |θ|)`` — ARPACK's test with ``tol=0``, i.e. to machine
+    precision; it is checked every third step only, as the small eigenproblem of ``T_j`` (~50 µs) costs about
+    half a step. ``None`` (the caller falls back to the full decomposition) if ``q₀`` vanishes (``1 ∥ top``),
+    if ``β_j`` vanishes before convergence (the Krylov space of ``q₀`` is invariant and need not hold the top
+    eigenvector: e.g. ``S = 0``) or after :data:`_LANCZOS_MAX_STEPS` steps.
+
+    Why not ``scipy.sparse.linalg.eigsh`` (ARPACK), which computes the same: it restarts, which took 31 steps on
+    the 400 × 600 panels of the benchmark where this takes 24, and its own BLAS calls go to SciPy's OpenBLAS,
+    whose threads then spin beside numpy's on the cores and slowed the numpy products that follow (on
+    400 × 600 × 10: ECI 85 → 62 ms, and proximity 45 → 31 ms after it).
+    """
+    n = a.shape[-1]
+    steps = min(n, _LANCZOS_MAX_STEPS)
+    q = np.empty((steps + 2, n))  # row 0: top, row j + 1: q_j
+    q[0] = top
+    start = 1.0 - (top @ np.ones(n)) * top
+    norm = float(np.sqrt(start @ start))
+    if norm <= 1e-8 * np.sqrt(n):
+        return None
+    q[1] = start / norm
+    t = np.zeros((steps, steps))  # T_j is t[:j + 1, :j + 1]
+    norm_t = 0.0
+    for j in range(steps):
+        w = a.T @ (a @ q[j + 1])
+        basis = q[: j + 2]
+        h = basis @ w
+        w -= h @ basis
+        h2 = basis @ w
+        w -= h2 @ basis
+        t[j, j] = h[j + 1] + h2[j + 1]
+        beta = float(np.sqrt(w @ w))
+        norm_t = max(norm_t, abs(t[j, j]) + beta)
+        if beta <= n * _EPS * norm_t:
+            return None
+        if j % 3 == 2 or j + 1 == steps:
+            values, vectors = np.linalg.eigh(t[: j + 1, : j + 1])
+            if beta * abs(vectors[-1, -1]) <= _EPS * max(_EPS ** (2 / 3), abs(values[-1])):
+                x = vectors[:, -1] @ basis[1:]
+                return float(values[-1]), x / np.sqrt(x @ x)
+        if j + 1 < steps:
+            t[j, j + 1] = t[j + 1, j] = beta
+            np.divide(w, beta, out=q[j + 2])
+    return None
+
+
+def _top_eigenpair(a: FloatArray, top: FloatArray) -> tuple[float, FloatArray]:
+    """Largest eigenvalue and its unit eigenvector of ``S = aᵀa − top·topᵀ`` (one year; ``a`` ``(R, I)``).
+
+    From :data:`_LANCZOS_MIN` industries on by :func:`_lanczos_top`, below it (or if Lanczos fails) by
+    ``np.linalg.eigh`` of ``S``.
+    """
+    n = a.shape[-1]
+    if n >= _LANCZOS_MIN:
+        found = _lanczos_top(a, top)
+        if found is not None:
+            return found
+    s = a.T @ a
+    s -= top[:, None] * top[None, :]
+    values, vectors = np.linalg.eigh(s)
+    return float(values[-1]), vectors[:, -1]
+
+
+def _as_presence(m: ArrayLike) -> BoolArray:
+    """``m`` as a bool array: positive → ``True``, ``0``/``NaN``/negative → ``False``."""
     a = np.asarray(m)
     if a.ndim < 2:
         raise ValueError(f"presence matrix must have shape (..., R, I), got shape {a.shape}")
     if a.dtype == np.bool_:
-        return a.astype(np.float64)
+        return a
     with np.errstate(invalid="ignore"):
-        return (np.asarray(a, dtype=np.float64) > 0).astype(np.float64)
+        return np.asarray(np.asarray(a, dtype=np.float64) > 0)
 
 
 def presence(
@@ -123,7 +185,7 @@ def diversity(m: ArrayLike) -> FloatArray:
 
     Reference: Hidalgo & Hausmann (2009). Same as EconGeo ``diversity`` / ecomplexity ``diversity``.
     """
-    return np.asarray(_as_presence(m).sum(axis=-1))
+    return np.asarray(np.sum(_as_presence(m), axis=-1, dtype=np.float64))
 
 
 def ubiquity(m: ArrayLike) -> FloatArray:
@@ -131,7 +193,7 @@ def ubiquity(m: ArrayLike) -> FloatArray:
 
     Reference: Hidalgo & Hausmann (2009). Same as EconGeo ``ubiquity`` / ecomplexity ``ubiquity``.
     """
-    return np.asarray(_as_presence(m).sum(axis=-2))
+    return np.asarray(np.sum(_as_presence(m), axis=-2, dtype=np.float64))
 
 
 @dataclass(frozen=True)
@@ -166,19 +228,21 @@ def eci_pci(m: ArrayLike) -> ComplexityResult:
     This is ecomplexity 0.5.3's ``calc_eci_pci`` plus its normalisation; results agree with it to 1e-9.
 
     Implementation: ``M̃`` is similar to the symmetric ``S = U^{-1/2} Mᵀ D⁻¹ M U^{-1/2}`` (``M̃ = U^{-1/2} S U^{1/2}``),
-    so ``kp = U^{-1/2} v`` for the eigenvector ``v`` of ``S``, computed with ``np.linalg.eigh`` on the whole stack
-    ``(..., I, I)`` at once (no loop over years; eigenvector scale is irrelevant after the z-score). ``S``'s top
-    eigenvalue 1 has the known eigenvector ``u ∝ U^{1/2}·1``; we deflate it (``S − u uᵀ``) and take the top
-    eigenvector of the rest. On a connected matrix that is exactly the second eigenvector; on a disconnected one
-    (e.g. a region that alone holds an industry only it has) eigenvalue 1 is repeated, ``eig`` picks an arbitrary
-    vector of that eigenspace, and the deflation makes the choice deterministic for two components (the contrast
-    between them, orthogonal to ``u``) — so the result is defined, if of little economic meaning.
+    so ``kp = U^{-1/2} v`` for the eigenvector ``v`` of ``S`` (eigenvector scale is irrelevant after the z-score),
+    and ``kc = D^{-1/2} A v`` with ``A = D^{-1/2} M U^{-1/2}`` (``S = AᵀA``). ``S``'s top eigenvalue 1 has the
+    known eigenvector ``u ∝ U^{1/2}·1``; we deflate it (``S − u uᵀ``) and take the top eigenvector of the rest,
+    year by year: from 200 industries on by Lanczos (to machine precision) on the products ``Aᵀ(A x) − u (uᵀx)``
+    without forming ``S``, below that by ``np.linalg.eigh`` of ``S``. On a connected matrix that is exactly the
+    second eigenvector; on a disconnected one (e.g. a region that alone holds an industry only it has)
+    eigenvalue 1 is repeated, ``eig`` picks an arbitrary vector of that eigenspace, and the deflation makes the
+    choice deterministic for two components (the contrast between them, orthogonal to ``u``) — so the result is
+    defined, if of little economic meaning.
 
     Exclusions (defined convention): **a region without presence (diversity 0) gets ``NaN`` ECI, an industry
     without presence (ubiquity 0) ``NaN`` PCI; the others are computed on the remainder**, including the mean
     and sd of the normalisation (ecomplexity drops them likewise but then z-scores with a ``NaN`` mean, making the
-    whole year ``NaN``). Excluded industries get eigenvalue −1 in ``S`` (below all others, which lie in
-    ``[0, 1]``), so years with different excluded sets are still one stacked ``eigh`` call.
+    whole year ``NaN``). Excluded industries have zero rows and columns in ``S``, i.e. eigenvalue 0, so they never
+    give the top eigenvector of a year with a ranking (second eigenvalue ``> 1e-10``) and need no smaller matrix.
     A year without a ranking — fewer than two regions or industries with presence, or second eigenvalue
     ``≤ 1e-10`` (e.g. every region has every industry) — is all ``NaN``. If ``corr(diversity, kc)`` is 0 or
     undefined (equal diversities), the sign falls back to ``corr(ubiquity, kp) < 0`` (EconGeo's ``tci`` rule),
@@ -194,25 +258,36 @@ def eci_pci(m: ArrayLike) -> ComplexityResult:
     :class:`ComplexityResult`.
     """
     mb = _as_presence(m)
-    d = mb.sum(axis=-1)  # (..., R)
-    u = mb.sum(axis=-2)  # (..., I)
+    d = np.asarray(np.sum(mb, axis=-1, dtype=np.float64))  # (..., R)
+    u = np.asarray(np.sum(mb, axis=-2, dtype=np.float64))  # (..., I)
     reg_ok = (d > 0).astype(np.float64)
     ind_ok = (u > 0).astype(np.float64)
     with np.errstate(divide="ignore"):
         inv_d = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 0.0)
         inv_u = np.where(u > 0, 1.0 / np.where(u > 0, u, 1.0), 0.0)
-    a = mb * np.sqrt(inv_d)[..., :, None] * np.sqrt(inv_u)[..., None, :]  # D^{-1/2} M U^{-1/2}
-    s = np.swapaxes(a, -1, -2) @ a  # (..., I, I), symmetric
-    s = (s + np.swapaxes(s, -1, -2)) / 2.0  # exact symmetry for eigh (removes rounding asymmetry only)
     sqrt_u = np.sqrt(u)
     top = safe_divide(sqrt_u, np.linalg.norm(sqrt_u, axis=-1, keepdims=True))
     top = np.nan_to_num(top)  # no presence at all: u = 0
-    s = s - top[..., :, None] * top[..., None, :]
-    n_ind = s.shape[-1]
-    s = s + np.eye(n_ind) * np.where(u > 0, 0.0, -1.0)[..., None, :]  # excluded industries: eigenvalue −1
-    lam2, top_vector = _top_eigenpair(s)
-    kp = top_vector * np.sqrt(inv_u)  # (..., I), 0 for excluded industries
-    kc = inv_d * (mb @ kp[..., :, None])[..., 0]  # (..., R), 0 for excluded regions
+
+    *lead, n_r, n_i = mb.shape
+    n_stack = math.prod(lead)
+    years = mb.reshape(n_stack, n_r, n_i)
+    row_scale = np.sqrt(inv_d).reshape(n_stack, n_r)
+    col_scale = np.sqrt(inv_u).reshape(n_stack, n_i)
+    tops = top.reshape(n_stack, n_i)
+    lam2 = np.empty(lead)
+    kp = np.empty((*lead, n_i))
+    kc = np.empty((*lead, n_r))
+    lam2_t, kp_t, kc_t = lam2.reshape(n_stack), kp.reshape(n_stack, n_i), kc.reshape(n_stack, n_r)  # views
+    # one year at a time into one reused buffer: a year's `a` is small enough to stay in the CPU cache through
+    # the Lanczos steps, where the whole stack would be read from memory at every step
+    a = np.empty((n_r, n_i))
+    for t, year in enumerate(years):
+        np.multiply(year, row_scale[t, :, None], out=a)
+        a *= col_scale[t]  # a = D^{-1/2} M U^{-1/2}
+        lam2_t[t], vector = _top_eigenpair(a, tops[t])
+        kp_t[t] = vector * col_scale[t]  # 0 for excluded industries
+        kc_t[t] = row_scale[t] * (a @ vector)  # = D⁻¹ M kp; 0 for excluded regions
 
     n_reg = reg_ok.sum(axis=-1)
     n_ok = ind_ok.sum(axis=-1)
@@ -258,7 +333,7 @@ def method_of_reflections(m: ArrayLike, steps: int = 20) -> tuple[FloatArray, Fl
     """
     if steps < 0:
         raise ValueError(f"steps must be ≥ 0, got {steps}")
-    mb = _as_presence(m)
+    mb = _as_presence(m).astype(np.float64)
     d = mb.sum(axis=-1)
     u = mb.sum(axis=-2)
     with np.errstate(divide="ignore"):

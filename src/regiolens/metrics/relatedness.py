@@ -82,6 +82,16 @@ def _set_diagonal(a: FloatArray, values: ArrayLike) -> FloatArray:
     return a
 
 
+def _count_dtype(n_reg: int) -> type[np.floating]:
+    """The float type for the co-occurrence counts ``MᵀM`` of ``n_reg`` regions: float32 up to 2²⁴ regions.
+
+    The counts are integers ≤ ``n_reg``, which float32 holds and sums exactly up to 2²⁴ (whatever the order of
+    the additions), so its product equals the float64 one, and it takes about half the time (half the bytes
+    per multiply–add).
+    """
+    return np.float32 if n_reg <= 2**24 else np.float64
+
+
 def co_occurrence(m: ArrayLike) -> FloatArray:
     """Co-occurrence of industries in regions: ``C = MᵀM`` with the diagonal set to 0, shape ``(..., I, I)``.
 
@@ -89,8 +99,9 @@ def co_occurrence(m: ArrayLike) -> FloatArray:
     ``co_occurrence(mat, diagonal=FALSE)`` (Balland 2017), whose ``mat`` has industries in rows and events
     (here: regions) in columns, i.e. ``mat = Mᵀ``. Counts as float64 (exact below 2⁵³).
     """
-    mf = _presence(m).astype(np.float64)
-    c = np.asarray(_t(mf) @ mf)
+    mb = _presence(m)
+    mf = mb.astype(_count_dtype(mb.shape[-2]))
+    c = np.asarray(_t(mf) @ mf, dtype=np.float64)
     return _set_diagonal(c, 0.0)
 
 
@@ -107,10 +118,23 @@ def proximity(m: ArrayLike, *, diagonal: float = 1.0) -> FloatArray:
     has proximity 0 to every industry, itself included, whatever ``diagonal`` is (ecomplexity: ``NaN``).
     With the default diagonal the values are identical to ecomplexity's ``calc_discrete_proximity``.
     """
-    mf = _presence(m).astype(np.float64)
-    c = np.asarray(_t(mf) @ mf)  # c_ii = u_i
-    u = np.diagonal(c, axis1=-2, axis2=-1).copy()
-    phi = _nan_to_zero(safe_divide(c, np.maximum(u[..., :, None], u[..., None, :])))
+    mb = _presence(m)
+    *lead, n_reg, n_ind = mb.shape
+    phi = np.empty((*lead, n_ind, n_ind))
+    u = np.empty((*lead, n_ind))
+    # year by year into reused buffers: each year's work arrays stay in the CPU cache from the product to phi
+    mf = np.empty((n_reg, n_ind), dtype=_count_dtype(n_reg))
+    c = np.empty((n_ind, n_ind), dtype=mf.dtype)
+    den = np.empty((n_ind, n_ind))
+    for idx in np.ndindex(*lead):
+        np.copyto(mf, mb[idx])
+        np.matmul(mf.T, mf, out=c)  # c_ij = |M_i ∩ M_j|, c_ii = u_i
+        u[idx] = np.diagonal(c)
+        # max(u_i, u_j, 1) instead of max(u_i, u_j): the same where that is positive (counts are integers), and
+        # where both are 0, c_ij is 0 too: 0/1 gives the convention's 0 without a 0/0 to clean up afterwards
+        u1 = np.maximum(u[idx], 1.0)
+        np.maximum(u1[:, None], u1[None, :], out=den)
+        np.divide(c, den, out=phi[idx])
     return _set_diagonal(phi, np.where(u > 0, diagonal, 0.0))
 
 
@@ -165,7 +189,9 @@ def density(m: ArrayLike, phi: ArrayLike) -> FloatArray:
     """Relatedness density (Hidalgo et al. 2007): shape ``(..., R, I)``, in [0, 1].
 
     ``d_ri = Σ_j M_rj φ_ji / Σ_j φ_ji``: the share of the industries related to ``i`` (weighted by proximity)
-    that region ``r`` has. ``phi`` ``(..., I, I)`` is e.g. :func:`proximity` or :func:`relatedness`.
+    that region ``r`` has. ``phi`` ``(..., I, I)`` is e.g. :func:`proximity` or :func:`relatedness`. ``phi`` may
+    also be ``(..., I, K)``: the densities of ``K`` other columns (e.g. clusters) whose proximity to the ``I``
+    industries is known, shape ``(..., R, K)`` — the same formula with ``i`` running over those columns.
 
     Conventions: with the default proximity diagonal of 1 the industry itself counts (as in ecomplexity,
     ``d_ri ≥ 1/Σ_j φ_ji`` when ``M_ri = 1``); with ``diagonal=0`` it does not (economic-complexity's
@@ -174,11 +200,29 @@ def density(m: ArrayLike, phi: ArrayLike) -> FloatArray:
     ``relatedness_density`` is ``100 · d`` rounded to 2 decimals. ecomplexity normalises by the row sums
     ``Σ_j φ_ij``, which is the same for a symmetric ``φ``.
     """
-    mf = _presence(m).astype(np.float64)
+    mb = _presence(m)
     p = np.asarray(phi, dtype=np.float64)
-    num = np.asarray(mf @ p)  # Σ_j M_rj φ_ji
-    den = p.sum(axis=-2)[..., None, :]  # Σ_j φ_ji
-    return _nan_to_zero(safe_divide(num, den))
+    *_, n_reg, n_ind = mb.shape
+    if p.ndim < 2 or p.shape[-2] != n_ind:
+        raise ValueError(f"phi must have shape (..., {n_ind}, K) for {n_ind} industries, got {p.shape}")
+    n_out = p.shape[-1]
+    lead = np.broadcast_shapes(mb.shape[:-2], p.shape[:-2])
+    ms = np.broadcast_to(mb, (*lead, n_reg, n_ind))
+    ps = np.broadcast_to(p, (*lead, n_ind, n_out))
+    den = ps.sum(axis=-2)  # Σ_j φ_ji
+    d = np.empty((*lead, n_reg, n_out))
+    # year by year into reused buffers: each year's product stays in the CPU cache for the division and the check
+    mf = np.empty((n_reg, n_ind))
+    bad = np.empty((n_reg, n_out), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for idx in np.ndindex(*lead):
+            np.copyto(mf, ms[idx])
+            out = d[idx]
+            np.matmul(mf, ps[idx], out=out)  # Σ_j M_rj φ_ji
+            np.divide(out, den[idx], out=out)
+            np.logical_not(np.isfinite(out, out=bad), out=bad)  # x/0, 0/0 (and NaN in phi): 0
+            np.copyto(out, 0.0, where=bad)
+    return d
 
 
 def density_inside(m: ArrayLike, d: ArrayLike) -> FloatArray:
