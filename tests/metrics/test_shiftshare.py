@@ -18,7 +18,9 @@ from regiolens.metrics.shiftshare import (
     EstebanMarquillas,
     Gerfin,
     ShiftShare,
+    _Factors,
     _zero_base_into,
+    _zero_base_products,
     dynamic_decompositions,
     dynamic_gerfin,
     dynamic_shift_share,
@@ -26,6 +28,7 @@ from regiolens.metrics.shiftshare import (
     gerfin,
     shift_share,
 )
+from regiolens.metrics.stats import finite_or_nan
 from regiolens.warehouse.panel import query_panel
 from regiolens.warehouse.store import Warehouse
 from tests.conftest import raw_genesis_rows
@@ -493,3 +496,57 @@ def test_zero_base_into_is_np_where_bit_for_bit() -> None:
         expected = np.where(e0 == 0, 0.0, value)
         got = _zero_base_into(value.copy(), e0 == 0)
     _assert_bitwise_equal(got, expected)
+
+
+def _where_products(e0: np.ndarray, factors: list[np.ndarray]) -> np.ndarray:
+    with np.errstate(invalid="ignore", under="ignore"):
+        return np.stack([np.where(e0 == 0, 0.0, e0 * f) for f in factors])
+
+
+@pytest.mark.parametrize("rows", [slice(0, 40), slice(7, 19)])
+def test_zero_base_products_are_np_where_bit_for_bit(rows: slice) -> None:
+    rng = np.random.default_rng(11)
+    e0 = np.where(rng.random((3, 40, 50)) < 0.3, 0.0, rng.normal(0.0, 5.0, (3, 40, 50)))  # (year pair, R, I)
+    e0[rng.random(e0.shape) < 0.05] = -0.0
+    e0[rng.random(e0.shape) < 0.02] = np.nan
+    e0[rng.random(e0.shape) < 0.01] = np.inf
+    factors = [rng.normal(0.0, 0.1, (3, 1, 50)) for _ in range(3)]
+    factors[0][:, :, :3] = np.array([0.0, -0.0, np.nan])  # no growth, no growth (−0), undefined
+    factors[1][1] = np.nan  # a whole year pair undefined
+    factors[2][:, :, 5] = 0.0
+    at = (slice(None), rows)
+    block = e0[at]
+    cases = {
+        "fast path": factors,
+        "underflow": [*factors[:2], np.full((3, 1, 50), 1e-300)],  # e0 · 1e-300 underflows for |e0| < 1e-24
+        "infinite factor": [*factors[:2], np.where(np.arange(50) == 9, np.inf, factors[2])],
+    }
+    for name, fs in cases.items():
+        if name == "underflow":
+            block = block.copy()
+            block[0, 0, :4] = [5e-324, -1e-310, 3e-30, 2.0]
+        with np.errstate(invalid="ignore"):  # as in the blocks: inf · 0 where the formula says so
+            got = _zero_base_products(block, _Factors(fs, e0.shape), at, np.empty((3, *block.shape)))
+        _assert_bitwise_equal(got, _where_products(block, fs), name)
+
+
+def test_finite_or_nan_is_the_nan_fill_of_safe_divide_bit_for_bit() -> None:
+    a = np.array([1.5, -2.0, 0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -1e308, 1e308])
+    _assert_bitwise_equal(finite_or_nan(a.copy()), np.where(np.isfinite(a), a, np.nan))
+
+
+def test_esteban_marquillas_blocks_are_the_whole_array_formula() -> None:
+    x = _awkward_panel(5, (2, 30, 12))
+    start, end = x[0], x[1]
+    em = esteban_marquillas(start, end)
+    region_total = np.sum(start, axis=-1)[:, None]
+    reference = np.nansum(start, axis=-2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        homothetic = region_total * (reference / np.nansum(reference))
+        ratio = homothetic / start
+        ratio[~np.isfinite(ratio)] = np.nan
+        competitive = np.where(start != 0, ratio * em.regional_by_industry, np.where(end == 0, 0.0, np.nan))
+    _assert_bitwise_equal(em.competitive_by_industry, competitive)
+    _assert_bitwise_equal(em.allocation_by_industry, em.regional_by_industry - competitive)
+    _assert_bitwise_equal(em.competitive, np.sum(competitive, axis=-1))
+    _assert_bitwise_equal(em.allocation, np.sum(em.regional_by_industry - competitive, axis=-1))

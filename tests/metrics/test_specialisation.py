@@ -14,6 +14,7 @@ from regiolens.classifications.section_groups import NON_OVERLAPPING
 from regiolens.metrics.specialisation import (
     SpecialisationIndices,
     _plogp,
+    _plogp_sum_of_shares,
     entropy,
     gini_specialisation,
     herfindahl,
@@ -361,13 +362,41 @@ def test_specialisation_indices_equal_the_single_functions(x: np.ndarray) -> Non
     _assert_same_as_single(x)
 
 
-def test_plogp_in_work_arrays_is_the_where_form_bit_for_bit() -> None:
+def test_plogp_sum_in_blocks_is_the_sum_of_the_where_form() -> None:
     rng = np.random.default_rng(5)
-    p = rng.random(2000) ** 8
-    p[:10] = [0.0, -0.0, 1.0, np.nan, -0.5, 5e-324, 1e-300, np.inf, 1.0 - 1e-16, 1.0 + 2e-16]
+    p = rng.random((40, 50)) ** 8
     p[rng.random(p.shape) < 0.3] = 0.0
-    expected = _plogp(p)
-    got = _plogp(p, out=np.empty_like(p), mask=np.empty(p.shape, dtype=bool))
-    np.testing.assert_array_equal(got, expected)
-    zero = expected == 0
-    np.testing.assert_array_equal(np.signbit(got[zero]), np.signbit(expected[zero]))
+    p[0, :10] = [0.0, -0.0, 1.0, 0.0, 0.5, 5e-324, 1e-300, 0.25, 1.0 - 1e-16, 1.0 + 2e-16]
+    p[1, 3], p[2, 7], p[3, 0] = np.nan, -0.5, np.inf  # NaN, negative (NaN) and infinite shares
+    p[4], p[5] = 0.0, -0.0  # rows without any share
+    p[6], p[6, 9] = 0.0, 1.0  # a single industry
+    expected = np.sum(_plogp(p), axis=-1)
+    got = _plogp_sum_of_shares(p, np.empty(0))
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=0)  # NaN where NaN, ±inf where ±inf
+    assert np.isnan(got[1:3]).all() and got[3] == np.inf and (got[4:7] == 0).all()
+
+
+def _gini_by_hand(x: np.ndarray, reference: np.ndarray) -> float:
+    """The documented rule for one region, written out: NaN for a NaN cell or an LQ x/0; industries absent from
+    region and reference left out; G = 2/(n²·R̄)·Σ λ(R_(λ) − R̄) over the sorted LQs."""
+    share, ref_share = x / x.sum(), reference / reference.sum()
+    if np.isnan(share).any() or ((ref_share == 0) & (share != 0)).any():
+        return nan
+    lq = sorted(share[ref_share != 0] / ref_share[ref_share != 0])
+    n, mean = len(lq), sum(lq) / len(lq)
+    return 2 / (n**2 * mean) * sum(lam * (v - mean) for lam, v in enumerate(lq, start=1))
+
+
+def test_gini_specialisation_absent_industries_nan_cells_by_hand() -> None:
+    rng = np.random.default_rng(17)
+    x = np.where(rng.random((30, 12)) < 0.3, 0.0, rng.integers(1, 500, (30, 12)).astype(np.float64))
+    reference = x.sum(axis=0) + rng.integers(0, 50, 12)
+    reference[[2, 7]] = 0.0  # two industries absent from the reference …
+    x[:, [2, 7]] = 0.0
+    x[3, 7] = 4.0  # … one of them present in region 3 (LQ x/0)
+    x[5, 1] = nan  # a suppressed cell
+    x[8] = 0.0  # an empty region (0/0 shares)
+    g = gini_specialisation(x, reference=reference)
+    expected = [_gini_by_hand(row, reference) if row.sum() != 0 else nan for row in x]
+    assert np.isnan(g[[3, 5, 8]]).all()
+    np.testing.assert_allclose(g, expected, rtol=1e-12, atol=0)

@@ -17,7 +17,7 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from regiolens.metrics.stats import FloatArray, Index, map_blocks, nansum, safe_divide
+from regiolens.metrics.stats import FloatArray, Index, map_blocks, nansum, safe_divide, scratch
 
 __all__ = [
     "LQInterval",
@@ -137,14 +137,19 @@ def location_quotient(
     xa = _as_float(x)
     rt, ref, ref_total = _totals(xa, region_totals, reference, reference_total)
     reference_share = safe_divide(ref, ref_total[..., None])[..., None, :]
-    # block by block (see map_blocks): the same two divisions as on the whole array, in the cache
+    # block by block (see map_blocks): the same two divisions as on the whole array, in the cache, with one NaN
+    # fill after both — the same values as two safe_divide calls, since a quotient that is not finite stays so
+    # when divided by the reference share (which is finite or NaN)
     shape = np.broadcast_shapes(xa.shape, rt[..., None].shape, reference_share.shape)
     cells, rows, columns = (np.broadcast_to(a, shape) for a in (xa, rt[..., None], reference_share))
     lq = np.empty(shape)
 
     def block(index: Index) -> None:
-        region_share = safe_divide(cells[index], rows[index], out=lq[index])
-        safe_divide(region_share, columns[index], out=region_share)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            region_share = np.divide(cells[index], rows[index], out=lq[index])
+            np.divide(region_share, columns[index], out=region_share)
+        mask = np.isfinite(region_share, out=scratch("lq.mask", region_share.shape, np.bool_))
+        np.copyto(region_share, np.nan, where=np.logical_not(mask, out=mask))
 
     map_blocks(block, shape, axis=-2)
     return lq

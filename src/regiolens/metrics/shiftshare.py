@@ -36,14 +36,23 @@ employees times any growth rate is zero. A cell with ``e_ri0 > 0`` whose referen
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from regiolens.metrics.location import _as_float
-from regiolens.metrics.stats import BoolArray, FloatArray, Index, map_blocks, nansum, safe_divide, scratch
+from regiolens.metrics.stats import (
+    BoolArray,
+    FloatArray,
+    Index,
+    finite_or_nan,
+    map_blocks,
+    nansum,
+    safe_divide,
+    scratch,
+)
 
 __all__ = [
     "LABELS",
@@ -226,13 +235,9 @@ def _inputs(
     return _Inputs(e0, e1, ref0, ref1, total0, total1)
 
 
-def _zero_base(e0: FloatArray, value: FloatArray) -> FloatArray:
-    """``value`` (a product with e_ri0), set to 0 where the base e_ri0 is 0 (nothing grows from nothing)."""
-    return np.where(e0 == 0, 0.0, value)
-
-
 def _zero_base_into(value: FloatArray, zero: BoolArray) -> FloatArray:
-    """``np.where(zero, 0.0, value)`` in place (``zero``: e_ri0 == 0), bit for bit, for the blocks.
+    """``np.where(zero, 0.0, value)`` in place (``zero``: e_ri0 == 0), bit for bit: the exact path of
+    :func:`_zero_base_products`.
 
     The trick: a masked copy over the ~30 % zero-base cells is slow (a branch per cell), but ``value + 0.0``
     is fast and already right almost everywhere — it turns a zero base's ``±0 · G`` into +0.0 and leaves
@@ -251,81 +256,213 @@ def _zero_base_into(value: FloatArray, zero: BoolArray) -> FloatArray:
     return value
 
 
-def _run_blocks(block: Callable[[Index], None], shape: tuple[int, ...], pairs: bool) -> None:
-    """:func:`map_blocks` over ``shape`` ``(..., R, I)``; with ``pairs`` blocks of regions (axis −2) with every
-    year pair (axis −3)."""
-    if pairs:
-        map_blocks(
-            lambda at: block((*at[:-1], slice(None), at[-1])), shape[:-3] + shape[-2:-1], cells=shape[-3] * shape[-1]
-        )
-    else:
-        map_blocks(block, shape, axis=-2)
+class _Factors:
+    """Growth rates or factors of the cells of ``shape`` ``(..., R, I)`` for :func:`_zero_base_products`, stacked on
+    a new first axis: each has no region axis (shape ``(..., 1, I)`` or ``(..., 1, 1)``), so they are small.
+
+    ``value`` and ``regular`` (the same with 0 where not finite) are broadcast to ``(k, *shape)``; ``special`` marks
+    where a factor is 0 or not finite (``None`` if one is ``±inf``: then :func:`_zero_base_products` always takes
+    the exact path).
+    """
+
+    def __init__(self, factors: list[FloatArray], shape: tuple[int, ...]) -> None:
+        small = np.stack([np.broadcast_to(f, (*shape[:-2], 1, shape[-1])) for f in factors])
+        full = (len(factors), *shape)
+        finite = np.isfinite(small)
+        self.count = len(factors)
+        self.value = np.broadcast_to(small, full)
+        self.regular = np.broadcast_to(np.where(finite, small, 0.0), full)
+        self.special = None if np.isinf(small).any() else np.broadcast_to(~finite | (small == 0), full)
+        self._cells: dict[tuple[int, ...], tuple[Any, ...] | None] = {}
+
+    def special_cells(self, at: Index) -> tuple[Any, ...] | None:
+        """The cells of block ``at`` whose factor is special, as an index of the block's products ``(k, …, rows, I)``
+        — (factor, [year pair,] every row, industry), shape ``(cells, rows)`` — or ``None``. They are the same
+        for every block of the same leading axes, so they are looked up once."""
+        key = tuple(i for i in at if isinstance(i, int))
+        if key not in self._cells:
+            assert self.special is not None
+            where = np.nonzero(self.special[(slice(None), *at)][..., 0, :])
+            self._cells[key] = (*where[:-1], slice(None), where[-1]) if where[0].size else None
+        return self._cells[key]
 
 
+def _zero_base_products(e0: FloatArray, factors: _Factors, at: Index, out: FloatArray) -> FloatArray:
+    """``out[j] = np.where(e0 == 0, 0.0, e0 · factor_j)`` for the block ``at`` (``e0`` its cells), bit for bit:
+    every product with a zero base is 0 (nothing grows from nothing).
+
+    Fast path: multiply by the factors with ``NaN`` replaced by 0, so that every zero base gives ±0, and add +0.0,
+    which makes each ±0 a +0.0 and leaves every other number as it is; then put the few cells of the *special*
+    (year pair ×) industry columns, whose factor is 0 or ``NaN`` (an industry that closes or does not grow),
+    exactly as the formula says (gathered, ``np.where``, written back). Elsewhere the factors are finite and not
+    0, so a product is 0 only at a zero base — or in an underflow, whose −0.0 would have to keep its sign. The
+    multiplication raises the floating-point underflow flag for that, at no cost (numpy checks the flags after
+    every ufunc anyway); should it happen (rare), the exact path, :func:`_zero_base_into`. No mask of the ~30 %
+    zero bases is needed: a masked copy over them would cost a branch per cell.
+    """
+    index = (slice(None), *at)
+    if factors.special is not None:
+        try:
+            with np.errstate(under="raise"):
+                np.multiply(e0, factors.regular[index], out=out)
+        except FloatingPointError:  # a product underflowed: the exact path below
+            pass
+        else:
+            cells = factors.special_cells(at)
+            np.add(out, 0.0, out=out)
+            if cells is not None:
+                base = np.broadcast_to(e0, out.shape)[cells]
+                out[cells] = np.where(base == 0, 0.0, base * factors.value[index][cells])
+            return out
+    zero = np.equal(e0, 0.0, out=scratch("zero_base.zero", e0.shape, np.bool_))
+    for factor, product in zip(factors.value[index], out, strict=True):
+        _zero_base_into(np.multiply(e0, factor, out=product), zero)
+    return out
+
+
+_CLASSIC = ("actual_change", "national", "industry_mix", "regional")
 _ClassicResult = tuple[ShiftShare | None, ShiftShare | None]
 
 
-def _classic(v: _Inputs, pairs: bool = False, yearly: bool = True) -> _ClassicResult:
-    """The classic components of ``v``; with ``pairs`` also their sums over the year-pair axis (axis −3).
+@dataclass(frozen=True)
+class _GerfinSums:
+    """Gerfin's block results: region sums per year (pair) and the cell factors."""
 
-    Computed block by block (see :func:`map_blocks`) with the whole-array formulas; with ``pairs`` a block
-    holds all year pairs of a few regions, so the sums over the year pairs are taken in the cache as well.
-    With ``pairs`` and ``yearly=False`` only those sums are kept (the first result is ``None``): the
-    components of the year pairs live only in a block, never in full-size arrays; the sums are the same
-    operations on the same values, so they are identical to those of ``yearly=True``.
+    expected: FloatArray  # ê_r1, (..., R)
+    e_r0: FloatArray  # (..., R)
+    e_r1: FloatArray  # (..., R)
+    location_by_industry: FloatArray | None  # (..., R, I), None without ``yearly``
+    chained_location_by_industry: FloatArray | None  # product over the year pairs (axis −3), (..., R, I)
+    annual_location_by_industry: FloatArray | None  # its geometric mean per year pair, (..., R, I)
+
+
+class _Decomposition:
+    """The classic components (``classic``) and/or Gerfin's sums (``gerfin``) of ``v``, block by block
+    (:func:`map_blocks`) with the whole-array formulas: :meth:`run`, then :meth:`classic` / :meth:`gerfin_sums`.
+
+    Per cell, with the zero-base products of :func:`_zero_base_products`: actual = e1 − e0; national = e0·G;
+    industry_mix = e0·(G_i − G); regional = actual − e0·G_i; Gerfin's ê_r1 = Σ_i e0·E_i1/E_i0 and location
+    = (e1/e0)/(E_i1/E_i0). The products of a block are taken in one call per step for all factors at once,
+    stacked, so that the per-call overhead stays small against the arithmetic.
+
+    With ``pairs`` (axis −3 is the year pair) a block holds all year pairs of a few regions, so the sums (classic)
+    and products (Gerfin's location factors) over the year pairs are taken in the cache as well; with ``pairs``
+    and ``yearly=False`` only those are kept: the components of the year pairs live only in a block, never in
+    full-size arrays. They are the same operations on the same values, so identical to those of ``yearly=True``.
     """
-    shape, block, finish = _classic_blocks(v, pairs, yearly)
-    _run_blocks(block, shape, pairs)
-    return finish()
+
+    def __init__(self, v: _Inputs, *, pairs: bool, yearly: bool, classic: bool, gerfin: bool) -> None:
+        factors = []
+        if classic:
+            growth = safe_divide(v.total1 - v.total0, v.total0)[..., None, None]  # G
+            industry_growth = safe_divide(v.ref1 - v.ref0, v.ref0)[..., None, :]  # G_i
+            factors += [growth, industry_growth - growth, industry_growth]  # national, industry mix, e0·G_i
+        if gerfin:
+            factors.append(safe_divide(v.ref1, v.ref0)[..., None, :])  # E_i1/E_i0
+        self.shape = shape = np.broadcast_shapes(v.e0.shape, v.e1.shape, *(f.shape for f in factors))
+        self.e0, self.e1 = np.broadcast_to(v.e0, shape), np.broadcast_to(v.e1, shape)
+        self.factors = _Factors(factors, shape)
+        self.pairs, self.is_classic, self.is_gerfin = pairs, classic, gerfin
+        keep = yearly or not pairs
+        n = len(_CLASSIC) if classic else 0  # stacked outputs, one per component
+        self.cells = np.empty((n, *shape)) if keep else None
+        self.sums = np.empty((n, *shape[:-1])) if keep else None
+        self.total_cells = np.empty((n, *shape[:-3], *shape[-2:])) if pairs else None
+        self.total_sums = np.empty((n, *shape[:-3], shape[-2])) if pairs else None
+        self.expected, self.e_r0, self.e_r1 = (np.empty(shape[:-1] if gerfin else 0) for _ in range(3))
+        self.location = np.empty(shape) if gerfin and keep else None
+        self.chained = np.empty((*shape[:-3], *shape[-2:])) if gerfin and pairs else None
+        self.annual = np.empty_like(self.chained) if self.chained is not None else None
+
+    def run(self) -> None:
+        shape = self.shape
+        if self.pairs:  # blocks of regions (axis −2) with every year pair (axis −3)
+            pairs_shape, cells = (*shape[:-3], shape[-2]), shape[-3] * shape[-1]
+            map_blocks(lambda at: self.block((*at[:-1], slice(None), at[-1])), pairs_shape, cells=cells)
+        else:
+            map_blocks(self.block, shape, axis=-2)
+
+    def block(self, at: Index) -> None:
+        e0, e1 = self.e0[at], self.e1[at]
+        n = int(self.is_classic) + self.factors.count  # the actual change first, then the products
+        values = scratch("decomposition.values", (n, *e0.shape))
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0·NaN and x/0 are handled (in every thread)
+            _zero_base_products(e0, self.factors, at, values[n - self.factors.count :])
+            if self.is_classic:
+                np.subtract(e1, e0, out=values[0])
+                np.subtract(values[0], values[3], out=values[3])  # regional = e_ri1 − e_ri0·(1 + G_i)
+            row_sums = np.add.reduce(values, axis=-1)
+            if self.is_classic:
+                self._collect_classic(at, values[: len(_CLASSIC)], row_sums[: len(_CLASSIC)])
+            if self.is_gerfin:
+                self._gerfin(at, e0, e1, row_sums[-1])
+
+    def _collect_classic(self, at: Index, values: FloatArray, row_sums: FloatArray) -> None:
+        stacked = (slice(None), *at)
+        if self.cells is not None and self.sums is not None:
+            self.cells[stacked] = values
+            self.sums[stacked] = row_sums
+        if self.total_cells is not None and self.total_sums is not None:  # at = (..., all year pairs, regions)
+            summed = (slice(None), *at[:-2], at[-1])
+            self.total_cells[summed] = np.add.reduce(values, axis=-3)
+            self.total_sums[summed] = np.add.reduce(row_sums, axis=-2)
+
+    def _gerfin(self, at: Index, e0: FloatArray, e1: FloatArray, expected: FloatArray) -> None:
+        self.expected[at] = expected
+        self.e_r0[at] = e_r0 = np.add.reduce(e0, axis=-1)
+        if self.pairs:  # the end of a year pair is the start of the next: only the last end's sums are new
+            e_r1 = self.e_r1[at]
+            e_r1[:-1] = e_r0[1:]
+            e_r1[-1] = np.add.reduce(e1[-1], axis=-1)
+        else:
+            self.e_r1[at] = np.add.reduce(e1, axis=-1)
+        out = scratch("decomposition.location", e0.shape) if self.location is None else self.location[at]
+        # location = safe_divide(safe_divide(e1, e0), f): the quotients of both divisions, then one NaN fill —
+        # a quotient that is not finite stays so when divided by the factor (which is finite or NaN)
+        quotients = np.divide(np.divide(e1, e0, out=out), self.factors.value[-1][at], out=out)
+        if self.location is not None:
+            finite_or_nan(quotients)
+        if self.chained is not None and self.annual is not None:  # at = (..., all year pairs, regions)
+            summed = (*at[:-2], at[-1])
+            self.chained[summed] = chained = self._chained(quotients, filled=self.location is not None)
+            self.annual[summed] = np.power(chained, 1.0 / e0.shape[-3])  # in the blocks: in parallel
+
+    @staticmethod
+    def _chained(quotients: FloatArray, filled: bool) -> FloatArray:
+        """The product over the year pairs (axis −3) of the location factors, from their ``quotients`` — NaN-filled
+        already (``filled``) or not: then the product of the raw quotients, which is the same wherever it is finite
+        or ``NaN``; it is ``±inf`` where a quotient is (its location factor is ``NaN``: the product must be ``NaN``)
+        or where finite factors overflow (it stays ``±inf``). Why: saves the NaN fill of every year pair's
+        quotients when only the product is kept; the ``±inf`` products are few (cells that open)."""
+        chained = np.multiply.reduce(quotients, axis=-3)
+        if not filled:
+            infinite = np.isinf(chained)
+            if infinite.any():
+                from_x0 = np.isinf(quotients[..., infinite]).any(axis=-2)  # (..., T−1, cells)
+                chained[infinite] = np.where(from_x0, np.nan, chained[infinite])
+        return chained
+
+    def classic(self) -> _ClassicResult:
+        def result(sums: FloatArray, cells: FloatArray) -> ShiftShare:
+            by_industry = {f"{name}_by_industry": value for name, value in zip(_CLASSIC, cells, strict=True)}
+            return ShiftShare(**dict(zip(_CLASSIC, sums, strict=True)), **by_industry)
+
+        by_year = None if self.sums is None or self.cells is None else result(self.sums, self.cells)
+        summed = (
+            None if self.total_sums is None or self.total_cells is None else result(self.total_sums, self.total_cells)
+        )
+        return by_year, summed
+
+    def gerfin_sums(self) -> _GerfinSums:
+        return _GerfinSums(self.expected, self.e_r0, self.e_r1, self.location, self.chained, self.annual)
 
 
-def _classic_blocks(
-    v: _Inputs, pairs: bool, yearly: bool
-) -> tuple[tuple[int, ...], Callable[[Index], None], Callable[[], _ClassicResult]]:
-    """:func:`_classic` in parts: the shape to cover, the block function and the function that collects the
-    results once every block has run (so that :func:`dynamic_decompositions` can run it beside Gerfin's)."""
-    growth = safe_divide(v.total1 - v.total0, v.total0)[..., None, None]  # G
-    industry_growth = safe_divide(v.ref1 - v.ref0, v.ref0)[..., None, :]  # G_i
-    shape = np.broadcast_shapes(v.e0.shape, growth.shape, industry_growth.shape)
-    e0_all, e1_all, g_all, gi_all = (np.broadcast_to(a, shape) for a in (v.e0, v.e1, growth, industry_growth))
-    names = ("actual_change", "national", "industry_mix", "regional")
-    keep = yearly or not pairs
-    cells = {name: np.empty(shape) for name in names} if keep else {}
-    sums = {name: np.empty(shape[:-1]) for name in names} if keep else {}
-    total_cells = {name: np.empty(shape[:-3] + shape[-2:]) for name in names} if pairs else {}
-    total_sums = {name: np.empty(shape[:-3] + shape[-2:-1]) for name in names} if pairs else {}
-
-    mix_all = np.broadcast_to(industry_growth - growth, shape)  # G_i − G, small (no region axis)
-
-    def block(at: Index) -> None:
-        # the whole-array formulas, computed into scratch arrays (no temporaries of the block's size):
-        # actual = e1 − e0; national = e0·G; industry_mix = e0·(G_i − G); regional = actual − e0·G_i,
-        # each product with a zero base set to 0 (_zero_base_into, one e0 == 0 mask for all three)
-        e0, e1 = e0_all[at], e1_all[at]
-        zero = np.equal(e0, 0.0, out=scratch("classic.zero", e0.shape, np.bool_))
-        with np.errstate(invalid="ignore"):
-            actual = np.subtract(e1, e0, out=scratch("classic.actual", e0.shape))
-            national = _zero_base_into(np.multiply(e0, g_all[at], out=scratch("classic.national", e0.shape)), zero)
-            mix = _zero_base_into(np.multiply(e0, mix_all[at], out=scratch("classic.mix", e0.shape)), zero)
-            regional = _zero_base_into(np.multiply(e0, gi_all[at], out=scratch("classic.regional", e0.shape)), zero)
-            np.subtract(actual, regional, out=regional)  # = e_ri1 − e_ri0·(1 + G_i)
-        values = {"actual_change": actual, "national": national, "industry_mix": mix, "regional": regional}
-        for name, value in values.items():
-            row_sums = np.sum(value, axis=-1)
-            if keep:
-                cells[name][at] = value
-                sums[name][at] = row_sums
-            if pairs:  # at = (..., all year pairs, regions)
-                total_cells[name][at[:-2] + at[-1:]] = np.sum(value, axis=-3)
-                total_sums[name][at[:-2] + at[-1:]] = np.sum(row_sums, axis=-2)
-
-    def finish() -> _ClassicResult:
-        by_year = ShiftShare(**sums, **{f"{name}_by_industry": cells[name] for name in names}) if keep else None
-        if not pairs:
-            return by_year, None
-        return by_year, ShiftShare(**total_sums, **{f"{name}_by_industry": total_cells[name] for name in names})
-
-    return shape, block, finish
+def _classic(v: _Inputs, pairs: bool = False, yearly: bool = True) -> _ClassicResult:
+    """The classic components of ``v``; with ``pairs`` also their sums over the year-pair axis (axis −3), and
+    with ``pairs`` and ``yearly=False`` only those (the first result is ``None``); see :class:`_Decomposition`."""
+    d = _Decomposition(v, pairs=pairs, yearly=yearly, classic=True, gerfin=False)
+    d.run()
+    return d.classic()
 
 
 def _single(v: _Inputs) -> ShiftShare:
@@ -333,59 +470,6 @@ def _single(v: _Inputs) -> ShiftShare:
     result = _classic(v)[0]
     assert result is not None
     return result
-
-
-@dataclass(frozen=True)
-class _GerfinSums:
-    """The block results of :func:`_gerfin_blocks`: region sums per year (pair) and the cell factors."""
-
-    expected: FloatArray  # ê_r1, (..., R)
-    e_r0: FloatArray  # (..., R)
-    e_r1: FloatArray  # (..., R)
-    location_by_industry: FloatArray | None  # (..., R, I), None without ``yearly``
-    chained_location_by_industry: FloatArray | None  # product over the year pairs (axis −3), (..., R, I)
-
-
-def _gerfin_blocks(e0_all: FloatArray, e1_all: FloatArray, f_all: FloatArray, pairs: bool, yearly: bool) -> _GerfinSums:
-    """Gerfin's region sums and per-cell location factors, block by block (the whole-array formulas).
-
-    ``e0_all``, ``e1_all``, ``f_all`` (E_i1/E_i0) are broadcast to the same shape ``(..., R, I)``. With
-    ``pairs`` (axis −3 is the year pair) a block holds all year pairs of a few regions and the product of the
-    cell factors over the year pairs is taken there; ``yearly=False`` (with ``pairs``) keeps only that product.
-    """
-    block, sums = _gerfin_block_fn(e0_all, e1_all, f_all, pairs, yearly)
-    _run_blocks(block, e0_all.shape, pairs)
-    return sums
-
-
-def _gerfin_block_fn(
-    e0_all: FloatArray, e1_all: FloatArray, f_all: FloatArray, pairs: bool, yearly: bool
-) -> tuple[Callable[[Index], None], _GerfinSums]:
-    """:func:`_gerfin_blocks` in parts: the block function and the results it fills (complete once every block
-    has run)."""
-    shape = e0_all.shape
-    expected, e_r0, e_r1 = (np.empty(shape[:-1]) for _ in range(3))
-    keep = yearly or not pairs
-    location_by_industry = np.empty(shape) if keep else None
-    chained = np.empty(shape[:-3] + shape[-2:]) if pairs else None
-
-    def block(at: Index) -> None:
-        # in scratch arrays as in _classic: ê_r1 = Σ_i (0 if e0 == 0 else e0·f), location = (e1/e0)/f
-        e0, e1, f = e0_all[at], e1_all[at], f_all[at]
-        zero = np.equal(e0, 0.0, out=scratch("gerfin.zero", e0.shape, np.bool_))
-        with np.errstate(invalid="ignore"):
-            expected[at] = np.sum(
-                _zero_base_into(np.multiply(e0, f, out=scratch("gerfin.work", e0.shape)), zero), axis=-1
-            )
-        e_r0[at] = np.sum(e0, axis=-1)
-        e_r1[at] = np.sum(e1, axis=-1)
-        out = scratch("gerfin.work", e0.shape) if location_by_industry is None else location_by_industry[at]
-        mask = scratch("gerfin.mask", e0.shape, np.bool_)
-        location = safe_divide(safe_divide(e1, e0, out=out, mask=mask), f, out=out, mask=mask)
-        if chained is not None:  # at = (..., all year pairs, regions)
-            chained[at[:-2] + at[-1:]] = np.prod(location, axis=-3)
-
-    return block, _GerfinSums(expected, e_r0, e_r1, location_by_industry, chained)
 
 
 def _gerfin_factors(sums: _GerfinSums, factor: FloatArray) -> dict[str, FloatArray]:
@@ -471,18 +555,32 @@ def esteban_marquillas(
     reference_share = safe_divide(v.ref0, v.total0[..., None])[..., None, :]
     homothetic = region_total * reference_share
     regional = classic.regional_by_industry
-    with np.errstate(invalid="ignore"):
-        competitive = np.where(
-            v.e0 != 0,
-            safe_divide(homothetic, v.e0) * regional,
-            np.where(v.e1 == 0, 0.0, np.nan),
-        )
-        allocation = regional - competitive
+    shape = np.broadcast_shapes(v.e0.shape, v.e1.shape, homothetic.shape, regional.shape)
+    e0_all, e1_all, h_all, r_all = (np.broadcast_to(a, shape) for a in (v.e0, v.e1, homothetic, regional))
+    competitive, allocation = np.empty(shape), np.empty(shape)
+    sums = np.empty((2, *shape[:-1]))  # competitive, allocation
+
+    def block(at: Index) -> None:
+        # competitive = np.where(e0 != 0, safe_divide(ê, e0) · regional, np.where(e1 == 0, 0.0, np.nan)) and
+        # allocation = regional − competitive, block by block (see map_blocks) into the outputs: on the whole
+        # array each step would write a full-size temporary
+        e0, e1, comp = e0_all[at], e1_all[at], competitive[at]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.multiply(finite_or_nan(np.divide(h_all[at], e0, out=comp)), r_all[at], out=comp)
+        # comp is NaN at every zero base (ê/0 is not finite); the industries absent at both dates get 0
+        absent = np.equal(e0, 0.0, out=scratch("em.absent", e0.shape, np.bool_))
+        absent &= np.equal(e1, 0.0, out=scratch("em.end", e0.shape, np.bool_))
+        np.copyto(comp, 0.0, where=absent)
+        np.subtract(r_all[at], comp, out=allocation[at])
+        sums[(0, *at)] = np.add.reduce(comp, axis=-1)
+        sums[(1, *at)] = np.add.reduce(allocation[at], axis=-1)
+
+    map_blocks(block, shape, axis=-2)
     return EstebanMarquillas(
         **{f.name: getattr(classic, f.name) for f in fields(ShiftShare)},
         homothetic=homothetic,
-        competitive=np.sum(competitive, axis=-1),
-        allocation=np.sum(allocation, axis=-1),
+        competitive=sums[0],
+        allocation=sums[1],
         competitive_by_industry=competitive,
         allocation_by_industry=allocation,
     )
@@ -515,9 +613,9 @@ def gerfin(
     v = _inputs(start, end, reference_start, reference_end, reference_total_start, reference_total_end)
     factor = safe_divide(v.total1, v.total0)  # E1/E0, (...)
     industry_factor = safe_divide(v.ref1, v.ref0)  # E_i1/E_i0, (..., I)
-    shape = np.broadcast_shapes(v.e0.shape, industry_factor[..., None, :].shape)
-    e0_all, e1_all, f_all = (np.broadcast_to(a, shape) for a in (v.e0, v.e1, industry_factor[..., None, :]))
-    sums = _gerfin_blocks(e0_all, e1_all, f_all, pairs=False, yearly=True)
+    d = _Decomposition(v, pairs=False, yearly=True, classic=False, gerfin=True)
+    d.run()
+    sums = d.gerfin_sums()
     assert sums.location_by_industry is not None
     return Gerfin(
         **_gerfin_factors(sums, factor),
@@ -606,42 +704,31 @@ def dynamic_gerfin(
     Barff & Knight (1988) for the yearly updating.
     """
     xa, ref, total = _year_pairs(x, reference, reference_total)
-    shape, block, finish = _dynamic_gerfin_blocks(xa, ref, total, yearly)
-    _run_blocks(block, shape, pairs=True)
-    return finish()
-
-
-def _dynamic_gerfin_blocks(
-    xa: FloatArray, ref: FloatArray, total: FloatArray, yearly: bool
-) -> tuple[tuple[int, ...], Callable[[Index], None], Callable[[], DynamicGerfin]]:
-    """:func:`dynamic_gerfin` in parts: the shape to cover, the block function (for the year pairs of a few
-    regions) and the function that builds the result once every block has run."""
     v = _pair_inputs(xa, ref, total)
-    e0, e1 = np.broadcast_arrays(v.e0, v.e1)
+    d = _Decomposition(v, pairs=True, yearly=yearly, classic=False, gerfin=True)
+    d.run()
+    return _dynamic_gerfin(v, d.gerfin_sums(), yearly)
+
+
+def _dynamic_gerfin(v: _Inputs, sums: _GerfinSums, yearly: bool) -> DynamicGerfin:
+    """:func:`dynamic_gerfin` of the year pairs ``v`` from Gerfin's block results."""
     factor = safe_divide(v.total1, v.total0)  # E1/E0 per year pair, (..., T−1)
     industry_factor = safe_divide(v.ref1, v.ref0)  # E_i1/E_i0, (..., T−1, I)
-    shape = np.broadcast_shapes(e0.shape, industry_factor[..., None, :].shape)
-    e0_all, e1_all, f_all = (np.broadcast_to(a, shape) for a in (e0, e1, industry_factor[..., None, :]))
-    block, sums = _gerfin_block_fn(e0_all, e1_all, f_all, pairs=True, yearly=yearly)
-
-    def finish() -> DynamicGerfin:
-        by_year = {
-            **_gerfin_factors(sums, factor),
-            "structural_factor_by_industry": safe_divide(industry_factor, factor[..., None]),
-        }
-        chained = {name: np.prod(value, axis=-2) for name, value in by_year.items()}
-        assert sums.chained_location_by_industry is not None
-        chained["location_factor_by_industry"] = sums.chained_location_by_industry
-        pairs = xa.shape[-3] - 1
-        with np.errstate(invalid="ignore"):
-            annual = {name: np.power(value, 1.0 / pairs) for name, value in chained.items()}
-        yearly_factors = None
-        if yearly:
-            assert sums.location_by_industry is not None
-            yearly_factors = Gerfin(**by_year, location_factor_by_industry=sums.location_by_industry)
-        return DynamicGerfin(total=Gerfin(**chained), yearly=yearly_factors, annual=Gerfin(**annual))
-
-    return shape, block, finish
+    by_year = {
+        **_gerfin_factors(sums, factor),
+        "structural_factor_by_industry": safe_divide(industry_factor, factor[..., None]),
+    }
+    chained = {name: np.prod(value, axis=-2) for name, value in by_year.items()}
+    with np.errstate(invalid="ignore"):
+        annual = {name: np.power(value, 1.0 / v.e0.shape[-3]) for name, value in chained.items()}
+    assert sums.chained_location_by_industry is not None and sums.annual_location_by_industry is not None
+    chained["location_factor_by_industry"] = sums.chained_location_by_industry
+    annual["location_factor_by_industry"] = sums.annual_location_by_industry
+    yearly_factors = None
+    if yearly:
+        assert sums.location_by_industry is not None
+        yearly_factors = Gerfin(**by_year, location_factor_by_industry=sums.location_by_industry)
+    return DynamicGerfin(total=Gerfin(**chained), yearly=yearly_factors, annual=Gerfin(**annual))
 
 
 def dynamic_decompositions(
@@ -649,24 +736,23 @@ def dynamic_decompositions(
 ) -> tuple[DynamicShiftShare, DynamicGerfin]:
     """:func:`dynamic_shift_share` and :func:`dynamic_gerfin` of the same panel, in one pass over it.
 
-    Both decompose the same consecutive year pairs, so their blocks (a few regions with all their year pairs)
-    are computed one after the other while the block's data are at hand, instead of reading the panel twice.
+    Both decompose the same consecutive year pairs, so each block (a few regions with all their year pairs) is
+    computed for both at once — the four products with e_ri0 in one multiplication — instead of reading the
+    panel twice.
     Parameters as in :func:`dynamic_shift_share`; the results are identical to
     ``(dynamic_shift_share(x, reference, reference_total, yearly=yearly), dynamic_gerfin(…, yearly=yearly))``.
     """
     xa, ref, total = _year_pairs(x, reference, reference_total)
-    shape, classic_block, classic_finish = _classic_blocks(_pair_inputs(xa, ref, total), pairs=True, yearly=yearly)
-    gerfin_shape, gerfin_block, gerfin_finish = _dynamic_gerfin_blocks(xa, ref, total, yearly)
-    if gerfin_shape == shape:
-
-        def block(at: Index) -> None:
-            classic_block(at)
-            gerfin_block(at)
-
-        _run_blocks(block, shape, pairs=True)
+    v = _pair_inputs(xa, ref, total)
+    both = _Decomposition(v, pairs=True, yearly=yearly, classic=True, gerfin=True)
+    if both.shape == np.broadcast_shapes(v.e0.shape, v.ref0[..., None, :].shape):  # Gerfin's own cells
+        both.run()
+        classic, gerfin = both, both
     else:  # the reference totals broadcast the shift-share further than Gerfin's cells: one pass each
-        _run_blocks(classic_block, shape, pairs=True)
-        _run_blocks(gerfin_block, gerfin_shape, pairs=True)
-    by_year, summed = classic_finish()
+        classic = _Decomposition(v, pairs=True, yearly=yearly, classic=True, gerfin=False)
+        gerfin = _Decomposition(v, pairs=True, yearly=yearly, classic=False, gerfin=True)
+        classic.run()
+        gerfin.run()
+    by_year, summed = classic.classic()
     assert summed is not None
-    return DynamicShiftShare(total=summed, yearly=by_year), gerfin_finish()
+    return DynamicShiftShare(total=summed, yearly=by_year), _dynamic_gerfin(v, gerfin.gerfin_sums(), yearly)

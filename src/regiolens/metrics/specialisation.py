@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from regiolens.metrics.location import shares
-from regiolens.metrics.stats import BoolArray, FloatArray, Index, as_matrix, map_blocks, nansum, safe_divide, scratch
+from regiolens.metrics.stats import FloatArray, Index, as_matrix, map_blocks, nansum, safe_divide, scratch
 
 __all__ = [
     "SpecialisationIndices",
@@ -104,8 +104,8 @@ def _per_region(
 
 
 # The index functions run inside the blocks of _per_region_many: they compute into scratch arrays with
-# ``out=`` (no temporaries of the block's size, see stats.scratch) — the same operations as the whole-array
-# formulas in their comments, so the results are identical to them.
+# ``out=`` (no temporaries of the block's size, see stats.scratch), and sums of products are taken by
+# ``np.einsum`` as one dot product per row, without writing the products (the same values up to rounding).
 def _krugman_of_shares(s: FloatArray, big_s: FloatArray) -> FloatArray:
     # Σ_i |s − S|
     d = np.subtract(s, big_s, out=scratch("work", s.shape))
@@ -113,64 +113,58 @@ def _krugman_of_shares(s: FloatArray, big_s: FloatArray) -> FloatArray:
 
 
 def _herfindahl_of_shares(s: FloatArray, _: FloatArray) -> FloatArray:
-    # Σ_i s²  (s**2 is np.square)
-    return np.asarray(np.sum(np.square(s, out=scratch("work", s.shape)), axis=-1))
+    # Σ_i s²
+    return np.asarray(np.einsum("ri,ri->r", s, s))
 
 
 def _plogp_sum_of_shares(s: FloatArray, _: FloatArray) -> FloatArray:
-    return np.asarray(np.sum(_plogp(s, out=scratch("work", s.shape), mask=scratch("mask", s.shape, np.bool_)), axis=-1))
+    """``Σ_i s · ln s`` with ``0 · ln 0 = 0`` (:func:`_plogp` summed); ``NaN`` if a share is ``NaN`` or negative.
 
-
-def _plogp(p: FloatArray, out: FloatArray | None = None, mask: BoolArray | None = None) -> FloatArray:
-    """``p · ln p`` with ``0 · ln 0 = 0``; ``NaN`` for ``NaN`` or negative ``p``.
-
-    ``out``, ``mask`` (optional): float and bool work arrays of ``p``'s shape to compute in (``out`` is returned).
+    Why not :func:`_plogp`: its ``np.where`` is a masked copy over the ~30 % zero shares (a branch per cell),
+    and ``ln 0`` takes numpy's slow special-value path. Here ``ln`` is taken of ``s + (s == 0)``, i.e. of 1 in
+    place of 0 (exact: ``s + 0 = s`` elsewhere), so that a zero share's term is ``±0 · ln 1 = ±0`` and adds
+    nothing to the sum.
     """
+    ones = np.equal(s, 0.0, out=scratch("work", s.shape), casting="unsafe")  # 1.0 where s = 0, else 0.0
+    with np.errstate(invalid="ignore"):  # ln of a negative share: NaN
+        log = np.log(np.add(s, ones, out=ones), out=ones)
+    return np.asarray(np.einsum("ri,ri->r", s, log))
+
+
+def _plogp(p: FloatArray) -> FloatArray:
+    """``p · ln p`` with ``0 · ln 0 = 0``; ``NaN`` for ``NaN`` or negative ``p``."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        if out is None or mask is None:
-            return np.where(p == 0, 0.0, p * np.log(p))
-        # np.where(p == 0, 0.0, p * np.log(p)) without a masked copy (slow for the ~30 % zero cells): ln is taken
-        # of p + (p == 0), i.e. of 1 in place of 0 (exact: x + 0 = x otherwise, and ln 0 would also take numpy's
-        # slow special-value path), so a zero cell's product is ±0 · ln 1 = ±0; adding +0.0 makes it +0.0 and
-        # changes no other value (p · ln p ≠ 0 unless p ∈ {0, 1}, and 1 · ln 1 = +0.0 already).
-        np.add(p, np.equal(p, 0.0, out=mask), out=out)
-        np.multiply(p, np.log(out, out=out), out=out)
-        np.add(out, 0.0, out=out)
-        return out
+        return np.where(p == 0, 0.0, p * np.log(p))
 
 
 def _gini_of_shares(s: FloatArray, big_s: FloatArray, normalised: bool) -> FloatArray:
-    """The Gini coefficient of :func:`gini_specialisation` from shares ``s`` and reference shares ``big_s``.
+    """The Gini coefficient of :func:`gini_specialisation` from shares ``s`` (rows: regions) and reference shares
+    ``big_s`` (the same in every row), computed in scratch arrays (see :func:`_krugman_of_shares`).
 
-    Computed in scratch arrays (see :func:`_krugman_of_shares`); the whole-array formulas are in the comments.
+    ``G = 2 / (n² · R̄) · Σ_λ λ · (R_(λ) − R̄)`` over the ``n`` sorted LQs ``R = s / S`` of the industries that are
+    not absent from both region and reference. The reference is the same for every row, so the industries absent
+    from it (``S_i = 0``) are known for the whole block: there are ``I − n`` of them; a row in which one of them is
+    not 0 has an LQ ``x/0`` and gives ``NaN``, every other row has ``n`` LQs. Sorting a row puts the others' LQs
+    (``0/0 = NaN``) last, so its LQs are the first ``n`` values — without masks or NaN-skipping sums (the sort is
+    the bulk of the cost). A ``NaN`` cell or an ``x/0`` LQ among them makes the row's sum of LQs ``NaN`` or
+    infinite (a row has ``n`` finite values only if none is missing), which marks the row unknown.
+
+    The sum is taken as ``Σ_λ (λ − (n+1)/2) · R_(λ)``, which equals ``Σ_λ λ · (R_(λ) − R̄)`` because the deviations
+    from the mean add up to 0: one dot product with the centred ranks instead of a pass that subtracts the mean.
     """
-    nan = scratch("gini.nan", s.shape, np.bool_)
-    excluded = scratch("gini.excluded", s.shape, np.bool_)
-    lq = safe_divide(s, big_s, out=scratch("gini.lq", s.shape), mask=nan)
-    # excluded = (big_s == 0) & (s == 0);  unknown = np.any(np.isnan(lq) & ~excluded, axis=-1)
-    np.equal(big_s, 0.0, out=excluded)
-    np.logical_and(excluded, np.equal(s, 0.0, out=nan), out=excluded)
-    np.isnan(lq, out=nan)
-    n_nan = np.count_nonzero(nan, axis=-1)
-    unknown = np.any(np.logical_and(nan, np.logical_not(excluded, out=excluded), out=excluded), axis=-1)
-    n = (s.shape[-1] - n_nan).astype(np.float64)  # the valid (non-NaN) LQs; excluded industries have NaN LQs (0/0)
-    ordered = lq  # NaN where not valid already; sorted in place, NaN (excluded) last
-    ordered.sort(axis=-1)
-    # np.nansum(a) is np.sum of a with NaN set to 0: the same sums without nansum's copy of the block
-    np.isnan(ordered, out=nan)
-    work = scratch("work", s.shape)
-    np.copyto(work, ordered)
-    np.copyto(work, 0.0, where=nan)
-    mean = safe_divide(np.sum(work, axis=-1), n)  # nansum(ordered) / n
-    rank = np.arange(1, s.shape[-1] + 1, dtype=np.float64)
-    # weighted = np.nansum(rank * (ordered - mean[..., None]), axis=-1)
-    np.subtract(ordered, mean[..., None], out=work)
-    np.multiply(rank, work, out=work)
-    np.copyto(work, 0.0, where=nan)
-    weighted = np.sum(work, axis=-1)
-    g = safe_divide(2.0 * weighted, n**2 * mean)
-    if normalised:
-        g = g * safe_divide(n, n - 1.0)
+    absent = big_s[0] == 0  # S_i = 0
+    n = s.shape[-1] - int(np.count_nonzero(absent))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # x/0, 0/0: as described above
+        ordered = np.divide(s, big_s, out=scratch("gini.lq", s.shape))
+        ordered.sort(axis=-1)  # NaN last
+        lqs = ordered[:, :n]
+        total = np.add.reduce(lqs, axis=-1)
+        unknown = ~np.isfinite(total) | np.any(s[:, absent] != 0, axis=-1)
+        mean = safe_divide(total, n)
+        weighted = np.einsum("rl,l->r", lqs, np.arange(n) - (n - 1) / 2)  # λ − (n+1)/2 for λ = 1 … n
+        g = safe_divide(2.0 * weighted, n**2 * mean)
+        if normalised:
+            g = g * safe_divide(n, n - 1.0)
     return np.where(unknown, np.nan, g)
 
 
@@ -442,7 +436,7 @@ def variety(
     with np.errstate(divide="ignore", invalid="ignore"):
         rv_terms = np.where(s == 0, 0.0, s * np.log(within))
     return Variety(
-        entropy=-np.sum(_plogp(s), axis=-1) / scale,
+        entropy=entropy(a, region_totals=region_totals, base=base),  # exactly :func:`entropy`
         related=-np.sum(rv_terms, axis=-1) / scale,
         unrelated=-np.sum(_plogp(p), axis=-1) / scale,
     )
