@@ -8,9 +8,16 @@ Taxonomies: Bottrop's private one, Gladbeck's shared with its network and Gladbe
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -109,3 +116,25 @@ def api_token(world: World, email: str) -> str:
         user = s.scalar(select(User).where(User.email == email))
         assert user is not None
         return accounts.create_token(s, user, "test")
+
+
+@contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port in a background thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:  # uvicorn sets the flag once it listens
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the app did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

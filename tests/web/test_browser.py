@@ -24,10 +24,7 @@ import math
 import os
 import re
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,7 +32,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from argon2 import PasswordHasher
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
@@ -47,7 +43,7 @@ from regiolens.warehouse.store import Warehouse
 from regiolens.web import accounts
 from regiolens.web.db import Role, session_factory
 from tests.conftest import SHARED_DATA
-from tests.web.app_support import EDITOR, PASSWORD, VIEWER, World, build_app
+from tests.web.app_support import EDITOR, PASSWORD, VIEWER, World, build_app, serve_in_thread
 
 CHROMIUM = Path(os.environ.get("REGIOLENS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -98,23 +94,8 @@ def live(tmp_path_factory: pytest.TempPathFactory, loaded_warehouse: Path) -> It
         expected = profile(wh, resolve_region("emscher-lippe"))
     world = build_app(tmp, warehouse)
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(world.app, log_level="warning", access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:  # uvicorn sets the flag once it listens
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the app did not start")
-        time.sleep(0.02)
-    try:
-        yield Live(f"http://127.0.0.1:{port}", world, expected)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+    with serve_in_thread(world.app) as url:
+        yield Live(url, world, expected)
 
 
 @pytest.fixture(scope="module")

@@ -12,20 +12,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
 from regiolens.network import examples
 from regiolens.web.db import User, session_factory
-from tests.web.app_support import EDITOR, PASSWORD, build_app
+from tests.web.app_support import EDITOR, PASSWORD, build_app, serve_in_thread
 
 CHROMIUM = Path(os.environ.get("REGIOLENS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -59,23 +55,8 @@ def live_url(tmp_path_factory: pytest.TempPathFactory, loaded_warehouse: Path) -
         assert editor is not None
         examples.load_examples(s, editor, organisation="herten")
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(world.app, log_level="warning", access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the app did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+    with serve_in_thread(world.app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
