@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from regiolens.analysis.maps import default_map_industry
 from regiolens.analysis.peers import INDICATORS as PEER_INDICATORS
-from regiolens.analysis.results import ClusterRow, IndustryRow, Profile, rows
+from regiolens.analysis.results import ClusterRow, IndustryRow, Peers, Profile, rows
 from regiolens.errors import RegiolensError
 from regiolens.metrics.strength import PRESETS
 from regiolens.reports import charts, write_report
@@ -211,8 +211,7 @@ def profile_report(request: Request, ext: str, p: ProfileParams = Depends(profil
 # ------------------------------------------------------------------------------------------ peers
 
 
-@router.get("/regions/{ref}/peers")
-def peers_page(
+def _peers(
     request: Request,
     ref: str,
     n: str | None = None,
@@ -221,8 +220,9 @@ def peers_page(
     within: str = "de",
     indicators: list[str] | None = Query(None),
     weights: str | None = None,
-) -> Response:
-    result = analyses.get_peers(
+) -> Peers:
+    """The peers of the URL's query (one reading of the parameters for the page and its CSV)."""
+    return analyses.get_peers(
         request.app.state.warehouse,
         ref,
         opt_int(n, "n") or 10,
@@ -233,6 +233,21 @@ def peers_page(
         within,
         request.app.state.settings.groups,
     )
+
+
+@router.get("/regions/{ref}/peers")
+def peers_page(
+    request: Request,
+    ref: str,
+    n: str | None = None,
+    year: str | None = None,
+    base_year: str | None = None,
+    within: str = "de",
+    indicators: list[str] | None = Query(None),
+    weights: str | None = None,
+    result: Peers = Depends(_peers),
+) -> Response:
+    """The peers page; the query parameters are read again only to fill the form."""
     lang = lang_of(request)
     table = [
         {
@@ -272,27 +287,7 @@ def peers_page(
 
 
 @router.get("/regions/{ref}/peers.csv")
-def peers_csv(
-    request: Request,
-    ref: str,
-    n: str | None = None,
-    year: str | None = None,
-    base_year: str | None = None,
-    within: str = "de",
-    indicators: list[str] | None = Query(None),
-    weights: str | None = None,
-) -> Response:
-    result = analyses.get_peers(
-        request.app.state.warehouse,
-        ref,
-        opt_int(n, "n") or 10,
-        opt_int(year, "year"),
-        opt_int(base_year, "base_year"),
-        indicators,
-        weights,
-        within,
-        request.app.state.settings.groups,
-    )
+def peers_csv(request: Request, result: Peers = Depends(_peers)) -> Response:
     data = []
     for peer in result.peers:
         row: dict[str, Any] = {
