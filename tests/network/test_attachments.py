@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from regiolens.errors import RegiolensError
 from regiolens.network import attachments, records
 from regiolens.network.attachments import AttachmentStore, UploadRefused, check_upload
 from regiolens.network.inputs import ExchangeIn
-from regiolens.network.models import Exchange
+from regiolens.network.models import Attachment, Exchange
 from regiolens.web.accounts import PermissionDenied
-from regiolens.web.db import Visibility
+from regiolens.web.db import User, Visibility, session_factory
 from tests.network.conftest import People
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -105,8 +107,11 @@ def test_store_read_and_delete(session: Session, people: People, store: Attachme
     assert [a.id for a in attachments.attachments_of(session, people.vic, "exchange", record.id)] == [made.id]
     with pytest.raises(PermissionDenied):
         attachments.delete_attachment(session, people.gil, store, made.id)
+    session.commit()
     attachments.delete_attachment(session, people.ada, store, made.id)
-    assert not path.exists()
+    assert path.exists()  # the file goes once the deletion is committed
+    session.commit()
+    assert not path.exists() and session.get(Attachment, made.id) is None
 
 
 def test_attachments_of_private_records_stay_private(session: Session, people: People, store: AttachmentStore) -> None:
@@ -143,4 +148,81 @@ def test_a_changed_file_is_noticed_and_deleting_the_record_deletes_its_files(
     with pytest.raises(RegiolensError, match="attachment folder"):
         records.delete_record(session, people.ada, record)
     records.delete_record(session, people.ada, record, store)
+    session.commit()
     assert not store.path(made.stored_name).exists()
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def files(store: AttachmentStore) -> list[Path]:
+    return sorted(store.root.iterdir()) if store.root.exists() else []
+
+
+def test_an_upload_that_is_rolled_back_leaves_no_file_and_no_row(
+    session: Session, people: People, store: AttachmentStore
+) -> None:
+    record = visit(session, people)
+    session.commit()
+    made = attachments.add_attachment(session, people.ada, store, record, "a.pdf", PDF)
+    assert files(store) == [store.path(made.stored_name)]  # readable before the commit
+    session.rollback()
+    assert files(store) == []
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_an_upload_whose_transaction_fails_leaves_no_file_and_no_row(
+    session: Session, people: People, store: AttachmentStore
+) -> None:
+    """The attachment is recorded, then the same transaction fails (a second record with a key in use): the
+    database refuses the whole transaction and the file goes with it."""
+    record = visit(session, people)
+    session.commit()
+    attachments.add_attachment(session, people.ada, store, record, "a.pdf", PDF)
+    session.add(Exchange(organisation_id=record.organisation_id, key=record.key, title="Doppelt"))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+    assert files(store) == []
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_an_upload_never_committed_leaves_no_file(
+    engine: Engine, people: People, store: AttachmentStore, session: Session
+) -> None:
+    record_id = visit(session, people).id
+    session.commit()
+    with session_factory(engine)() as other:  # closed without commit, as a request that fails half-way
+        record = other.get(Exchange, record_id)
+        ada = other.get(User, people.ada.id)
+        assert record is not None and ada is not None
+        attachments.add_attachment(other, ada, store, record, "a.pdf", PDF)
+        assert len(files(store)) == 1
+    assert files(store) == []
+
+
+def test_committed_uploads_stay_and_a_deletion_rolled_back_keeps_the_file(
+    session: Session, people: People, store: AttachmentStore
+) -> None:
+    record = visit(session, people)
+    made = attachments.add_attachment(session, people.ada, store, record, "a.pdf", PDF)
+    session.commit()
+    path = store.path(made.stored_name)
+    records.delete_record(session, people.ada, record, store)
+    session.rollback()
+    assert path.read_bytes() == PDF and session.get(Attachment, made.id) is not None
+    attachments.delete_attachment(session, people.ada, store, made.id)
+    session.rollback()
+    assert attachments.read_attachment(session, people.ada, store, made.id)[1] == PDF
+
+
+def test_a_savepoint_rolled_back_takes_its_file_and_a_released_one_keeps_it(
+    session: Session, people: People, store: AttachmentStore
+) -> None:
+    record = visit(session, people)
+    with session.begin_nested() as savepoint:
+        attachments.add_attachment(session, people.ada, store, record, "weg.pdf", PDF)
+        savepoint.rollback()
+    assert files(store) == []
+    with session.begin_nested():
+        kept = attachments.add_attachment(session, people.ada, store, record, "bleibt.pdf", PDF)
+    session.commit()
+    assert files(store) == [store.path(kept.stored_name)]

@@ -8,7 +8,7 @@ import pytest
 
 from regiolens.errors import InputError, RegiolensError
 from regiolens.network import checklist
-from regiolens.network.checklist import answer_value, default_checklist, fill, read_checklist, score
+from regiolens.network.checklist import answer_text, answer_value, default_checklist, fill, read_checklist, score
 
 
 def test_defaults_name_the_five_preconditions_and_the_component_weights() -> None:
@@ -26,7 +26,8 @@ def test_defaults_name_the_five_preconditions_and_the_component_weights() -> Non
 
 
 def test_answers_and_the_weighted_mean() -> None:
-    assert answer_value("Ja") == ("ja", 1.0) and answer_value("partly") == ("partly", 0.5)
+    assert answer_value("Ja") == ("yes", 1.0) and answer_value("partly") == ("partly", 0.5)  # codes are English
+    assert answer_value("teilweise") == ("partly", 0.5) and answer_value("unbekannt") == ("unknown", None)
     assert answer_value(0.7) == ("0.7", 0.7) and answer_value("0,25") == ("0.25", 0.25)
     assert answer_value(None) == ("unknown", None)
     for bad in ("vielleicht", 1.5):
@@ -68,6 +69,8 @@ weight = 0.5
     )
     filled = read_checklist(path)
     assert filled.components["preconditions"] == 2.0
+    vc = filled.items[0]
+    assert (vc.answer, vc.answer_de, vc.answer_en) == ("no", "nein", "no")  # a German answer is stored as its code
     assert [i.key for i in filled.items][-1] == "flaechen"
     assert score(filled.items) == pytest.approx(0.5 / 1.5)
     path.write_text('[[preconditions]]\nkey = "neu"\nanswer = "yes"\n', encoding="utf-8")
@@ -76,3 +79,27 @@ weight = 0.5
     path.write_text("[components]\nfoo = 1\n", encoding="utf-8")
     with pytest.raises(InputError, match=str(checklist.COMPONENTS[0])):
         read_checklist(path)
+
+
+@pytest.mark.parametrize(
+    ("answer", "de", "en"),
+    [
+        ("yes", "ja", "yes"),
+        ("partly", "teilweise", "partly"),
+        ("no", "nein", "no"),
+        ("unknown", "unbekannt", "unknown"),
+        ("ja", "ja", "yes"),
+        ("0.7", "0,7", "0.7"),
+        ("0.25", "0,25", "0.25"),
+        ("1", "1", "1"),
+    ],
+)
+def test_answers_are_said_in_the_readers_language(answer: str, de: str, en: str) -> None:
+    assert (answer_text(answer, "de"), answer_text(answer, "en")) == (de, en)
+
+
+def test_the_json_of_an_item_has_the_code_and_both_texts() -> None:
+    item = fill(default_checklist(), {"research": "teilweise"}).items[1]
+    dumped = item.model_dump(mode="json")
+    assert (dumped["answer"], dumped["answer_de"], dumped["answer_en"]) == ("partly", "teilweise", "partly")
+    assert checklist.ChecklistItem.model_validate(dumped) == item

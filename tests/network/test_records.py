@@ -190,3 +190,99 @@ def test_ambiguous_keys_prefer_the_users_own_record(session: Session, people: Pe
     with pytest.raises(RegiolensError, match="ambiguous: herten/hannoverimpuls, gelsenkirchen/hannoverimpuls"):
         records.get_initiative(session, bo, "hannoverimpuls")
     assert records.get_initiative(session, bo, "gelsenkirchen/hannoverimpuls").id == other.id
+
+
+def test_the_input_of_a_record_changes_nothing_when_given_back(session: Session, people: People) -> None:
+    records.create_actor(session, people.ada, ActorIn(key="wf-herten", name="WF Herten"))
+    made = records.create_initiative(
+        session,
+        people.ada,
+        initiative(
+            facts=[FactIn(kind="operator", actor="wf-herten", value="Betreiberin", valid_from=date(2020, 1, 1))]
+        ),
+    )
+    visit = records.create_exchange(
+        session,
+        people.ada,
+        ExchangeIn(
+            key="v",
+            title="Besuch",
+            hosts=["wf-herten"],
+            people=[{"name": "Eda", "actor": "wf-herten", "role": "host"}],
+            initiatives=["hannoverimpuls"],
+            follow_ups=[FollowUpIn(task="A", done=True), FollowUpIn(task="B", owner="Netzwerk")],
+            tags=["besuch"],
+        ),
+    )
+    lesson = records.create_lesson(session, people.ada, LessonIn(key="l", title="L", exchanges=["v"]))
+    for record, update in (
+        (made, records.update_initiative),
+        (visit, records.update_exchange),
+        (lesson, records.update_lesson),
+        (records.get_actor(session, people.ada, "wf-herten"), records.update_actor),
+    ):
+        before = records.snapshot(record)
+        update(session, people.ada, record, records.as_input(record))
+        assert records.snapshot(record) == before
+        assert [e.action for e in records.record_history(session, people.ada, record)] == ["create"]
+
+
+def test_an_edit_keeps_what_the_editor_cannot_see(session: Session, people: People) -> None:
+    """Gelsenkirchen shares an actor and an initiative, Herten links them, Gelsenkirchen makes them private: Herten's
+    editor can still change the records that link them, and the links stay — but cannot link them anew."""
+    gil_actor = records.create_actor(session, people.gil, ActorIn(key="wf-ge", name="WF GE", visibility="network"))
+    gil_initiative = records.create_initiative(session, people.gil, initiative("ge-fonds"))
+    own = records.create_initiative(
+        session, people.ada, initiative(facts=[FactIn(kind="partner", actor="gelsenkirchen/wf-ge")])
+    )
+    visit = records.create_exchange(
+        session,
+        people.ada,
+        ExchangeIn(
+            key="v",
+            title="Besuch",
+            visitors=["gelsenkirchen/wf-ge"],
+            people=[{"function": "Leitung", "actor": "gelsenkirchen/wf-ge", "role": "visitor"}],
+            initiatives=["gelsenkirchen/ge-fonds"],
+        ),
+    )
+    records.update_actor(session, people.gil, gil_actor, ActorIn(key="wf-ge", name="WF GE", visibility="private"))
+    records.update_initiative(session, people.gil, gil_initiative, initiative("ge-fonds", Visibility.private))
+
+    records.update_initiative(session, people.ada, own, records.as_input(own))
+    assert own.facts[0].actor_id == gil_actor.id
+    changed = records.as_input(visit).model_copy(update={"findings": "Neu", "initiatives": [], "visitors": []})
+    records.update_exchange(session, people.ada, visit, changed)
+    assert visit.findings == "Neu" and [i.id for i in visit.initiatives] == [gil_initiative.id]
+    assert [p.actor_id for p in visit.parties] == [gil_actor.id] and visit.people[0]["actor_id"] == gil_actor.id
+    assert records.describe(session, people.ada, visit)["initiatives"] == []  # kept, still not shown
+    with pytest.raises(records.NotFound):
+        records.create_lesson(session, people.ada, LessonIn(key="l", title="L", initiatives=[str(gil_initiative.id)]))
+    with pytest.raises(records.NotFound):
+        records.add_fact(session, people.ada, own, FactIn(kind="partner", actor=str(gil_actor.id)))
+
+
+def test_changing_follow_ups_keeps_them_and_when_they_were_done(session: Session, people: People) -> None:
+    visit = records.create_exchange(
+        session,
+        people.ada,
+        ExchangeIn(key="v", title="Besuch", follow_ups=[FollowUpIn(task="A"), FollowUpIn(task="B")]),
+    )
+    a, b = visit.follow_ups
+    done = records.set_follow_up_done(session, people.ada, a.id)
+    first_done = done.done_at
+    records.set_follow_up_done(session, people.ada, a.id)  # done again: still the first time
+    data = records.as_input(visit)
+    assert isinstance(data, ExchangeIn)
+    wanted = [
+        data.follow_ups[0],
+        FollowUpIn(task="C", owner="Ada"),
+        data.follow_ups[1].model_copy(update={"done": True}),
+    ]
+    records.update_exchange(session, people.ada, visit, data.model_copy(update={"follow_ups": wanted}))
+    assert [(f.id, f.task, f.done) for f in visit.follow_ups][::2] == [(a.id, "A", True), (b.id, "B", True)]
+    assert visit.follow_ups[0].done_at == first_done and visit.follow_ups[2].done_at is not None
+    records.set_follow_up_done(session, people.ada, a.id, done=False)
+    assert a.done_at is None and not a.done
+    history = records.record_history(session, people.ada, visit)
+    assert [e.action for e in history] == ["create", "update", "update", "update"]  # done twice is one change

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from regiolens.errors import RegiolensError
-from regiolens.network.assessment import AssessmentResult
+from regiolens.network.assessment import AssessmentResult, LessonNote
 from regiolens.reports.assessment import render_assessment_html, write_assessment_report
 from regiolens.reports.text import num
 
@@ -38,3 +39,30 @@ def test_pdf_and_xlsx(result: AssessmentResult, tmp_path: Path) -> None:
     assert [r[2] for r in components] == pytest.approx([*(c.score for c in result.components), result.total])
     with pytest.raises(RegiolensError, match="cannot write"):
         write_assessment_report(result, tmp_path / "bewertung.docx")
+
+
+def test_the_report_says_answers_outcomes_and_notes_in_its_language(result: AssessmentResult, tmp_path: Path) -> None:
+    pdf = write_assessment_report(result, tmp_path / "bewertung.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert ": nein; Hochschulen und Forschungseinrichtungen: ja;" in text and ": no;" not in text
+    assert result.notes_de[-1].split(";")[0] in text
+    html = render_assessment_html(result, "de")
+    answers = re.findall(r"<td class=\"\">(ja|nein|unbekannt|yes|no|unknown)</td>", html)
+    assert sorted(set(answers)) == ["ja", "nein", "unbekannt"]
+    english = render_assessment_html(result, "en")
+    assert sorted(set(re.findall(r"<td class=\"\">(ja|nein|unbekannt|yes|no|unknown)</td>", english))) == [
+        "no",
+        "unknown",
+        "yes",
+    ]
+    assert result.notes_en[-1].split(";")[0] in english and result.notes_de[-1].split(";")[0] not in english
+    learned = result.model_copy(
+        update={
+            "lessons": [LessonNote(lesson_id=1, title="Fonds mit Co-Investoren", outcome="worked", preconditions="")]
+        }
+    )
+    assert "Fonds mit Co-Investoren (hat funktioniert)" in render_assessment_html(learned, "de")
+    assert "Fonds mit Co-Investoren (worked)" in render_assessment_html(learned, "en")
+    book = load_workbook(write_assessment_report(result, tmp_path / "bewertung.xlsx", "de"))
+    rows = list(book["Voraussetzungen"].iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows[:2]] == ["nein", "ja"]

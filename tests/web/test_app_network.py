@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from regiolens.network import examples, records
 from regiolens.network.attachments import MAX_ATTACHMENT_BYTES, AttachmentStore, add_attachment
-from regiolens.network.inputs import ExchangeIn, InitiativeIn
-from regiolens.network.models import Attachment, Exchange, FollowUp, Initiative
+from regiolens.network.inputs import ExchangeIn, FactIn, InitiativeIn
+from regiolens.network.models import Actor, Attachment, Exchange, FollowUp, Initiative
 from regiolens.web.db import Organisation, User, Visibility, session_factory
-from tests.web.app_support import BOTTROP, EDITOR, VIEWER, World, api_token, build_app, client_for, csrf_token
+from tests.web.app_support import (
+    BOTTROP,
+    EDITOR,
+    GLADBECK,
+    VIEWER,
+    World,
+    api_token,
+    build_app,
+    client_for,
+    csrf_token,
+)
 
 SECRET_WORD = "Geheimfondsmodell"
 """A word only in Bottrop's private exchange."""
@@ -70,7 +82,7 @@ def ids(world: World) -> dict[str, int]:
     return {key: int(value or 0) for key, value in found.items()}
 
 
-def _post(client: TestClient, path: str, data: dict[str, str | list[str]], page: str = "/network") -> object:
+def _post(client: TestClient, path: str, data: dict[str, str | list[str]], page: str = "/network") -> Response:
     return client.post(path, data={"csrf_token": csrf_token(client, page), **data}, follow_redirects=False)
 
 
@@ -159,9 +171,15 @@ def test_an_editor_records_an_initiative_and_a_visit_with_a_follow_up_and_finds_
             "initiatives": [str(initiative_id)],
             "topics": "Fonds, Co-Investoren",
             "findings": f"Ein {FINDINGS_WORD} hat die Zahl der Gründungen verdoppelt.",
-            "follow_up_task": "Satzung des Fonds anfordern",
-            "follow_up_owner": "Eda Editor",
-            "follow_up_due": "2026-12-15",
+            "follow_ups-0-task": "Satzung des Fonds anfordern",
+            "follow_ups-0-owner": "Eda Editor",
+            "follow_ups-0-due": "2026-12-15",
+            "follow_ups-1-task": "",
+            "follow_ups-1-owner": "",
+            "follow_ups-1-due": "",
+            "follow_ups-2-task": "Co-Investoren ansprechen",
+            "follow_ups-2-owner": "",
+            "follow_ups-2-due": "2020-01-31",
             "visibility": "private",
         },
         follow_redirects=False,
@@ -173,6 +191,15 @@ def test_an_editor_records_an_initiative_and_a_visit_with_a_follow_up_and_finds_
     with session_factory(world.app.state.engine)() as s:
         follow_up = s.scalar(select(FollowUp).where(FollowUp.task == "Satzung des Fonds anfordern"))
         assert follow_up is not None and str(follow_up.due) == "2026-12-15" and follow_up.owner == "Eda Editor"
+        tasks = s.scalars(select(FollowUp.task).where(FollowUp.exchange_id == follow_up.exchange_id)).all()
+        assert sorted(tasks) == ["Co-Investoren ansprechen", "Satzung des Fonds anfordern"]  # the empty row left out
+    # the start page lists the open follow-ups of visible exchanges, the one past its date marked overdue
+    overview = client.get("/network").text
+    table = overview[overview.index('id="open-follow-ups"') :]
+    rows = re.findall(r'<tr class="follow-up( overdue)?"><td>([^<]+)</td>', table)
+    assert ("", "Satzung des Fonds anfordern") in rows and (" overdue", "Co-Investoren ansprechen") in rows
+    assert "überfällig" in table and "Besuch beim Gründerfonds" in table
+    assert "Co-Investoren ansprechen" not in client_for(world, BOTTROP).get("/network").text
     # the initiative links the visit
     assert "Besuch beim Gründerfonds" in client.get(f"/network/initiatives/{initiative_id}").text
 
@@ -301,9 +328,12 @@ def test_assessment_page_shows_reasons_side_by_side_and_exports_a_pdf(world: Wor
     assert "Strukturelle Ähnlichkeit" in text and "Überschneidung der Portfolios" in text
     reasons = re.findall(r'<td class="reason">([^<]+)</td>', text)
     assert len(reasons) == 4 and all(r.strip() for r in reasons)
+    assert "Co-Investoren: nein" in reasons[3] and "Forschungseinrichtungen: ja" in reasons[3]
+    assert not re.search(r": (yes|no|partly|unknown)\b", reasons[3])
     assert 'id="side-by-side"' in text and "Emscher-Lippe" in text
     english = client.get(response.headers["location"] + "&lang=en").text
     assert "Structural similarity" in english and "Components and reasons" in english
+    assert "co-investors: no" in english and "institutes: yes" in english
 
     pdf_link = re.search(r'id="assessment-pdf" href="([^"]+)"', text)
     assert pdf_link is not None
@@ -347,6 +377,9 @@ def test_api_assess_gives_the_components_with_reasons(world: World) -> None:
     assert [c["key"] for c in body["components"]] == ["structure", "clusters", "portfolio", "preconditions"]
     assert all(c["reason_de"] and c["reason_en"] for c in body["components"])
     assert body["assessment_id"] is None
+    research = next(i for i in body["checklist"] if i["key"] == "research")
+    assert (research["answer"], research["answer_de"], research["answer_en"]) == ("yes", "ja", "yes")
+    assert "Forschungseinrichtungen: ja" in body["components"][3]["reason_de"] and body["notes_en"]
     # saving needs the editor role
     refused = api.post(
         "/api/v1/network/assess",
@@ -367,3 +400,280 @@ def test_api_posts_need_the_token_not_the_session(world: World) -> None:
     browser = client_for(world, EDITOR)
     forged = browser.post("/api/v1/network/assess", json={"initiative": "hannoverimpuls", "target": "emscher-lippe"})
     assert forged.status_code == 401
+
+
+# ----------------------------------------------------------------------------------------------- forms and edits
+
+
+def _make(world: World, make: Any) -> int:
+    """A record made by Herten's editor (``make(session, user)``); its number."""
+    with session_factory(world.app.state.engine).begin() as s:
+        editor = s.scalar(select(User).where(User.email == EDITOR))
+        return int(make(s, editor).id)
+
+
+def test_add_a_row_shows_the_form_again_with_one_more_and_saves_nothing(world: World) -> None:
+    client = client_for(world, EDITOR)
+    form = client.get("/network/exchanges/new").text
+    assert len(re.findall(r'name="follow_ups-\d+-task"', form)) == 3 and 'id="follow-ups-add-row"' in form
+    again = _post(
+        client,
+        "/network/exchanges/new",
+        {
+            "organisation_id": _org_id(world, "herten"),
+            "key": "mehr-zeilen",
+            "title": "Mehr Zeilen",
+            "follow_ups-0-task": "Erste Aufgabe",
+            "follow_ups-1-task": "",
+            "follow_ups-2-task": "",
+            "add_row": "follow_ups",
+        },
+    )
+    assert again.status_code == 200
+    page = again.text
+    assert len(re.findall(r'name="follow_ups-\d+-task"', page)) == 4 and 'value="Erste Aufgabe"' in page
+    assert 'value="mehr-zeilen"' in page
+    with session_factory(world.app.state.engine)() as s:
+        assert s.scalar(select(Exchange).where(Exchange.key == "mehr-zeilen")) is None
+
+
+def test_an_editor_edits_an_initiative_and_ends_a_dated_statement(world: World) -> None:
+    made = _make(
+        world,
+        lambda s, u: records.create_initiative(
+            s,
+            u,
+            InitiativeIn(
+                key="cluster-offensive",
+                name="Cluster-Offensive",
+                region="05562",
+                facts=[FactIn(kind="focus_cluster", taxonomy="hannoverimpuls", cluster="ict", valid_from="2015-01-01")],
+                visibility=Visibility.network,
+            ),
+        ),
+    )
+    path = f"/network/initiatives/{made}/edit"
+    # only editors of Herten: its viewer is refused, a network partner and an outsider find nothing to edit
+    assert client_for(world, VIEWER).get(path).status_code == 403
+    assert _post(client_for(world, VIEWER), path, {"key": "x", "name": "x"}).status_code == 403
+    assert client_for(world, GLADBECK).get(f"/network/initiatives/{made}").status_code == 200  # shared with it
+    assert client_for(world, GLADBECK).get(path).status_code == 404
+    assert client_for(world, BOTTROP).get(path).status_code == 404
+
+    client = client_for(world, EDITOR)
+    form = client.get(path).text
+    assert 'value="Cluster-Offensive"' in form and 'value="hannoverimpuls/ict" selected' in form
+    assert len(re.findall(r'name="facts-\d+-kind"', form)) == 2  # the statement and an empty row
+    changed = _post(
+        client,
+        path,
+        {
+            "key": "cluster-offensive",
+            "name": "Cluster-Offensive Emscher-Lippe",
+            "region": "05562",
+            "summary": "Neu ausgerichtet.",
+            "facts-0-kind": "focus_cluster",
+            "facts-0-focus": "hannoverimpuls/ict",
+            "facts-0-valid_from": "2015-01-01",
+            "facts-0-valid_to": "2023-12-31",
+            "facts-1-kind": "focus_cluster",
+            "facts-1-focus": "hannoverimpuls/production",
+            "facts-1-valid_from": "2024-01-01",
+            "visibility": "private",
+        },
+        page=path,
+    )
+    assert changed.status_code == 303, changed.text
+    page = client.get(changed.headers["location"]).text
+    assert 'id="saved-notice"' in page and "Cluster-Offensive Emscher-Lippe" in page
+    assert page.count("31.12.2023") == 1 and "01.01.2024" in page
+    history = page[page.index('id="history"') :]
+    assert history.count('class="history-entry"') == 2 and "angelegt" in history and "geändert" in history
+    assert "Sichtbarkeit: auch meine Netzwerke → nur meine Organisation" in history and "Datierte Angaben" in history
+    assert "Cluster-Offensive → Cluster-Offensive Emscher-Lippe" in history
+    assert client_for(world, GLADBECK).get(f"/network/initiatives/{made}").status_code == 404  # private now
+    with session_factory(world.app.state.engine)() as s:
+        record = s.get(Initiative, made)
+        assert record is not None
+        assert [(f.cluster, str(f.valid_from), str(f.valid_to)) for f in record.facts] == [
+            ("ict", "2015-01-01", "2023-12-31"),
+            ("production", "2024-01-01", "None"),
+        ]
+    wrong = _post(client, path, {"key": "cluster-offensive", "name": "", "visibility": "private"}, page=path)
+    assert wrong.status_code == 400 and 'id="form-error"' in wrong.text
+
+
+def test_editing_an_exchange_keeps_its_people_and_its_follow_ups(world: World) -> None:
+    made = _make(
+        world,
+        lambda s, u: records.create_exchange(
+            s,
+            u,
+            ExchangeIn(
+                key="telefonat",
+                title="Telefonat mit Gladbeck",
+                kind="call",
+                people=[{"name": "Gla", "function": "Leitung", "role": "participant"}],
+                follow_ups=[{"task": "Protokoll schicken", "owner": "Eda"}],
+            ),
+        ),
+    )
+    client = client_for(world, EDITOR)
+    path = f"/network/exchanges/{made}/edit"
+    form = client.get(path).text
+    assert 'value="Protokoll schicken"' in form and len(re.findall(r'name="follow_ups-\d+-task"', form)) == 2
+    changed = _post(
+        client,
+        path,
+        {
+            "key": "telefonat",
+            "title": "Telefonat mit Gladbeck",
+            "kind": "call",
+            "findings": "Gladbeck macht mit.",
+            "follow_ups-0-task": "Protokoll schicken",
+            "follow_ups-0-owner": "Eda",
+            "follow_ups-0-done": "1",
+            "follow_ups-1-task": "Termin finden",
+            "visibility": "private",
+        },
+        page=path,
+    )
+    assert changed.status_code == 303, changed.text
+    with session_factory(world.app.state.engine)() as s:
+        record = s.get(Exchange, made)
+        assert record is not None and record.findings == "Gladbeck macht mit."
+        assert record.people == [{"name": "Gla", "function": "Leitung", "actor_id": None, "role": "participant"}]
+        assert [(f.task, f.done, f.done_at is not None) for f in record.follow_ups] == [
+            ("Protokoll schicken", True, True),
+            ("Termin finden", False, False),
+        ]
+
+
+def test_follow_ups_are_marked_done_in_place_with_htmx_and_as_a_plain_form(world: World) -> None:
+    made = _make(
+        world,
+        lambda s, u: records.create_exchange(
+            s, u, ExchangeIn(key="workshop", title="Workshop", kind="workshop", follow_ups=[{"task": "Folien teilen"}])
+        ),
+    )
+    with session_factory(world.app.state.engine)() as s:
+        follow_up = s.scalar(select(FollowUp.id).where(FollowUp.exchange_id == made))
+    client = client_for(world, EDITOR)
+    page = client.get(f"/network/exchanges/{made}").text
+    assert f'hx-post="/network/follow-ups/{follow_up}/done"' in page and f'id="follow-up-{follow_up}-toggle"' in page
+    token = csrf_token(client, f"/network/exchanges/{made}")
+    row = client.post(
+        f"/network/follow-ups/{follow_up}/done",
+        data={"done": "1"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert row.status_code == 200 and row.text.lstrip().startswith(f'<tr id="follow-up-{follow_up}"')
+    assert "erledigt" in row.text and "Wieder öffnen" in row.text and "<html" not in row.text
+    assert "Folien teilen" not in client.get("/network").text  # no longer open
+    plain = client.post(
+        f"/network/follow-ups/{follow_up}/done", data={"csrf_token": token, "done": "0"}, follow_redirects=False
+    )
+    assert plain.status_code == 303 and plain.headers["location"] == f"/network/exchanges/{made}#follow-ups"
+    history = client.get(f"/network/exchanges/{made}").text
+    assert history[history.index('id="history"') :].count("geändert") == 2
+    forged = client.post(f"/network/follow-ups/{follow_up}/done", data={"done": "1"}, follow_redirects=False)
+    assert forged.status_code == 403  # no CSRF token
+    viewer = client_for(world, VIEWER)
+    assert 'hx-post="/network/follow-ups/' not in viewer.get(f"/network/exchanges/{made}").text
+    assert _post(viewer, f"/network/follow-ups/{follow_up}/done", {"done": "1"}).status_code == 403
+    assert _post(client_for(world, BOTTROP), f"/network/follow-ups/{follow_up}/done", {}).status_code == 404
+    assert _post(client, "/network/follow-ups/999999/done", {}).status_code == 404
+    with session_factory(world.app.state.engine)() as s:
+        assert s.scalar(select(FollowUp.done).where(FollowUp.id == follow_up)) is False
+
+
+def test_lessons_and_actors_are_created_and_edited_through_forms(world: World, ids: dict[str, int]) -> None:
+    client = client_for(world, EDITOR)
+    herten = _org_id(world, "herten")
+    assert client_for(world, VIEWER).get("/network/actors/new").status_code == 403
+    assert client_for(world, VIEWER).get("/network/lessons/new").status_code == 403
+    actor = _post(
+        client,
+        "/network/actors/new",
+        {
+            "organisation_id": herten,
+            "key": "ihk-nord-westfalen",
+            "name": "IHK Nord Westfalen",
+            "kind": "chamber",
+            "region": "emscher-lippe",
+            "visibility": "network",
+        },
+    )
+    assert actor.status_code == 303, actor.text
+    actor_page = client.get(actor.headers["location"]).text
+    assert "IHK Nord Westfalen" in actor_page and "Kammer" in actor_page and 'id="history"' in actor_page
+    actor_id = int(actor.headers["location"].split("/")[-1].split("?")[0])
+
+    form = client.get(f"/network/lessons/new?initiative={ids['hannoverimpuls']}").text
+    assert f'<option value="{ids["hannoverimpuls"]}" selected>' in form
+    lesson = _post(
+        client,
+        "/network/lessons/new",
+        {
+            "organisation_id": herten,
+            "key": "co-investoren-frueh",
+            "title": "Co-Investoren früh gewinnen",
+            "outcome": "worked",
+            "what_worked": "Private Co-Investoren vor dem Fondsstart ansprechen.",
+            "preconditions": "Ein regionaler Beteiligungsmarkt",
+            "initiatives": [str(ids["hannoverimpuls"])],
+            "tags": "Venture Capital",
+            "visibility": "network",
+        },
+    )
+    assert lesson.status_code == 303, lesson.text
+    location = lesson.headers["location"]
+    page = client.get(location).text
+    assert "Co-Investoren früh gewinnen" in page and "hat funktioniert" in page and "venture-capital" in page
+    assert "Co-Investoren früh gewinnen" in client.get(f"/network/initiatives/{ids['hannoverimpuls']}").text
+    assert "Co-Investoren früh gewinnen" in client.get("/network", params={"q": "Beteiligungsmarkt"}).text
+    lesson_id = int(location.split("/")[-1].split("?")[0])
+
+    edit = f"/network/lessons/{lesson_id}/edit"
+    assert 'value="worked" selected' in client.get(edit).text
+    changed = _post(
+        client,
+        edit,
+        {"key": "co-investoren-frueh", "title": "Co-Investoren früh gewinnen", "outcome": "mixed"},
+        page=edit,
+    )
+    assert changed.status_code == 303
+    history = client.get(f"/network/lessons/{lesson_id}").text
+    assert (
+        "Ergebnis: hat funktioniert → gemischt" in history
+        and "Sichtbarkeit: auch meine Netzwerke → nur meine Organisation" in history
+    )
+    renamed = _post(
+        client,
+        f"/network/actors/{actor_id}/edit",
+        {"key": "ihk", "name": "IHK Nord Westfalen", "kind": "chamber", "visibility": "network"},
+        page=f"/network/actors/{actor_id}/edit",
+    )
+    assert renamed.status_code == 303
+    assert "Kurzname: ihk-nord-westfalen → ihk" in client.get(f"/network/actors/{actor_id}").text
+    assert client_for(world, GLADBECK).get(f"/network/actors/{actor_id}/edit").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_form_and_page_speaks_the_language_with_no_word_missing(
+    world: World, ids: dict[str, int], lang: str
+) -> None:
+    """A word the page lacks would show as its key (``network_…``); every kind's new form, edit form and page."""
+    client = client_for(world, EDITOR)
+    with session_factory(world.app.state.engine)() as s:
+        exchange = s.scalar(select(Exchange.id).where(Exchange.key == "besuch-hannoverimpuls"))
+        actor = s.scalar(select(Actor.id).where(Actor.key == "hannover-impuls"))
+    pages = ["/network", "/network/assess"]
+    for kind, number in (("initiative", ids["hannoverimpuls"]), ("exchange", exchange), ("actor", actor)):
+        pages += [f"/network/{kind}s/new", f"/network/{kind}s/{number}", f"/network/{kind}s/{number}/edit"]
+    pages.append("/network/lessons/new")
+    for path in pages:
+        page = client.get(path, params={"lang": lang})
+        assert page.status_code == 200, path
+        assert not re.search(r"\bnetwork_[a-z_]+", page.text), (path, re.findall(r"\bnetwork_[a-z_]+", page.text))
+        assert f'<html lang="{lang}">' in page.text

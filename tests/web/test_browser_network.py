@@ -1,10 +1,11 @@
 """Browser test of the knowledge base: the journey of issue 6, in Debian's Chromium driven by Playwright.
 
-An editor of Herten creates an initiative, records a visit with findings and a follow-up, finds the visit by a word
-of its findings, assesses hannoverimpuls (the example content) for Emscher-Lippe, reads the reasons and exports the
-assessment as PDF. The server and browser fixtures follow :mod:`tests.web.test_browser`: uvicorn on a free loopback
-port in a thread, a fresh SQLite app database, a copy of the ``loaded_warehouse`` fixture; without Chromium the test
-is skipped, except on CI, where it fails.
+An editor of Herten creates an initiative and edits it (a new summary, a dated statement), records a visit with
+findings and follow-ups (one more row added without JavaScript), marks a follow-up done in place (HTMX), finds the
+visit by a word of its findings, assesses hannoverimpuls (the example content) for Emscher-Lippe, reads the reasons
+and exports the assessment as PDF. The server and browser fixtures follow :mod:`tests.web.test_browser`: uvicorn
+on a free loopback port in a thread, a fresh SQLite app database, a copy of the ``loaded_warehouse`` fixture;
+without Chromium the test is skipped, except on CI, where it fails.
 """
 
 from __future__ import annotations
@@ -107,6 +108,18 @@ def test_initiative_visit_search_assessment_and_pdf(page: Page) -> None:
     expect(page.locator("#initiative-title")).to_have_text("Gründerfonds Herten")
     expect(page.locator("#created-notice")).to_be_visible()
 
+    # edit it: a new summary and a dated statement (a focus cluster from 2026 on), kept in the history
+    page.click("#edit-record")
+    page.fill("#initiative-summary", "Ein Fonds für Gründungen in der Informationswirtschaft.")
+    page.select_option("#facts-0-kind", "focus_cluster")
+    page.select_option("#facts-0-focus", "hannoverimpuls/ict")
+    page.fill("#facts-0-valid_from", "2026-01-01")
+    page.click("#initiative-submit")
+    expect(page.locator("#saved-notice")).to_be_visible()
+    expect(page.locator("#initiative-summary")).to_have_text("Ein Fonds für Gründungen in der Informationswirtschaft.")
+    expect(page.locator("#facts")).to_contain_text("01.01.2026")
+    expect(page.locator("#history-table")).to_contain_text("geändert")
+
     # record a visit about it, with findings and a follow-up
     page.click("#record-exchange")
     page.fill("#exchange-key", "besuch-gruenderfonds")
@@ -115,14 +128,27 @@ def test_initiative_visit_search_assessment_and_pdf(page: Page) -> None:
     page.fill("#exchange-date", "2026-11-20")
     page.fill("#exchange-place", "Herten")
     page.fill("#exchange-findings", f"Ein {FINDINGS_WORD} hat die Zahl der Gründungen verdoppelt.")
-    page.fill("#follow-up-task", "Satzung des Fonds anfordern")
-    page.fill("#follow-up-owner", "Eda Editor")
-    page.fill("#follow-up-due", "2026-12-15")
+    page.fill("#follow-up-0-task", "Satzung des Fonds anfordern")
+    page.fill("#follow-up-0-owner", "Eda Editor")
+    page.fill("#follow-up-0-due", "2026-12-15")
+    page.click("#follow-ups-add-row")  # a fourth row, the form sent back as filled in: without JavaScript
+    expect(page.locator("#follow-up-rows tbody tr")).to_have_count(4)
+    expect(page.locator("#follow-up-0-task")).to_have_value("Satzung des Fonds anfordern")
+    page.fill("#follow-up-3-task", "Co-Investoren ansprechen")
     page.click("#exchange-submit")
     expect(page.locator("#exchange-title")).to_have_text("Besuch beim Gründerfonds")
     expect(page.locator("#exchange-findings")).to_contain_text(FINDINGS_WORD)
     expect(page.locator("#follow-ups")).to_contain_text("Satzung des Fonds anfordern")
     expect(page.locator("#follow-ups")).to_contain_text("Eda Editor")
+
+    # mark a follow-up done: HTMX swaps its row in place (a plain form post would load the page anew)
+    row = page.locator("#follow-ups tbody tr").filter(has_text="Co-Investoren ansprechen")
+    expect(row).to_contain_text("offen")
+    exchange_url = page.url
+    row.locator("button").click()
+    expect(row.locator(".follow-up-status")).to_have_text("erledigt")
+    expect(row.locator("button")).to_have_text("Wieder öffnen")
+    assert page.url == exchange_url
 
     # search for a word from the findings
     page.click("#nav-network")

@@ -27,6 +27,7 @@ from regiolens.cli.accounts import _database as database
 from regiolens.cli.common import FormatOption, WarehouseOption, user_errors
 from regiolens.cli.output import OutputFormat, render, render_document
 from regiolens.errors import RegiolensError
+from regiolens.i18n import format_number
 from regiolens.network import assessment, checklist, examples, records, search, tomlio
 from regiolens.network.attachments import AttachmentStore
 from regiolens.network.models import Exchange, Initiative
@@ -181,7 +182,7 @@ def assess_cmd(
         Path | None, typer.Option("--checklist", help="TOML file with the preconditions' answers and weights.")
     ] = None,
     out: Annotated[list[Path] | None, typer.Option("--out", "-o", help="Report file(s): .pdf, .html or .xlsx.")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the report: de or en.")] = "de",
+    lang: Annotated[str, typer.Option("--lang", help="Language of the report and the table: de or en.")] = "de",
     year: Annotated[int | None, typer.Option("--year", help="Year (default: the latest with data).")] = None,
     base_year: Annotated[int | None, typer.Option("--base-year", help="Base year (default: the earliest).")] = None,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Keep the run as a new version.")] = True,
@@ -210,12 +211,20 @@ def assess_cmd(
         written = [write_assessment_report(result, path, lang) for path in out or []]
     if render_document(result.model_dump(mode="json"), fmt):
         return
+    de = lang != "en"
     rows = [
-        {"component": c.name_de, "weight": c.weight, "score": c.score, "reason": c.reason_de} for c in result.components
+        {
+            "component": c.name_de if de else c.name_en,
+            "weight": c.weight,
+            "score": c.score,
+            "reason": c.reason_de if de else c.reason_en,
+        }
+        for c in result.components
     ]
-    total = "–" if result.total is None else f"{result.total:.2f}".replace(".", ",")
+    total = "–" if result.total is None else format_number(result.total, 2, "de_DE" if de else "en_GB")
     version = f", Version {result.version}" if result.version else ""
-    render(rows, fmt, title=f"{result.initiative_name} → {result.target.name}: Gesamtscore {total}{version}")
+    heading = "Gesamtscore" if de else "Total score"
+    render(rows, fmt, title=f"{result.initiative_name} → {result.target.name}: {heading} {total}{version}")
     for path in written:
         typer.echo(f"wrote {path}")
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import secrets
 from typing import Annotated
 
 import typer
 
 from regiolens.cli.common import WarehouseOption, user_errors
-
-DEMO_EMAIL = "demo@example.org"
 
 
 def serve_cmd(
@@ -26,7 +23,7 @@ def serve_cmd(
         bool,
         typer.Option(
             "--demo-user",
-            help="When the app database has no user: create organisation 'demo' and the editor demo@example.org "
+            help="When the app database has no user: create organisation 'demo' and its editor, the demo user "
             "(password $REGIOLENS_DEMO_PASSWORD or a random one, printed).",
         ),
     ] = False,
@@ -40,9 +37,9 @@ def serve_cmd(
     from sqlalchemy import func, select
 
     from regiolens.config import warehouse_path
-    from regiolens.web import accounts
+    from regiolens.network.examples import create_demo_user
     from regiolens.web.app import create_app
-    from regiolens.web.db import Role, User, session_factory
+    from regiolens.web.db import User, session_factory
     from regiolens.web.settings import Settings
 
     with user_errors():
@@ -51,12 +48,10 @@ def serve_cmd(
         with session_factory(app.state.engine)() as s:
             users = s.scalar(select(func.count()).select_from(User)) or 0
             if not users and demo_user:
-                password = os.environ.get("REGIOLENS_DEMO_PASSWORD") or secrets.token_urlsafe(12)
-                accounts.create_organisation(s, "demo", "Demo-Wirtschaftsförderung")
-                accounts.create_user(s, DEMO_EMAIL, "Demo", password, "demo", Role.editor)
+                login = create_demo_user(s)
                 s.commit()
                 users = 1
-                typer.echo(f"Demo login: {DEMO_EMAIL} / {password}")
+                typer.echo(login)
     if not users:
         typer.echo(
             "No users yet: create one with\n"

@@ -4,6 +4,7 @@ One purpose per module:
 
 ``models``        the tables (SQLAlchemy; every record organisation-owned, scoped by ``accounts.visible``)
 ``inputs``        what a person enters (Pydantic): the same for the web forms, the JSON API and the TOML import
+``forms``         the web forms' fields (rows, empty rows, "add a row") read into inputs, and inputs into fields
 ``records``       create, change, delete, find and list records — permission checks, history and search index
 ``history``       who changed what when (old and new values as JSON)
 ``search``        full-text search in German and English (SQLite FTS5, PostgreSQL ``to_tsvector``), scoped

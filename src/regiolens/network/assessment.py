@@ -160,7 +160,10 @@ class LessonNote(BaseModel):
 class AssessmentResult(BaseModel):
     """Everything an assessment found; serialises to JSON (:meth:`model_dump`) and back (:meth:`model_validate`).
 
-    ``assessment_id`` and ``version`` are set once it is saved.
+    Every text that explains a figure is there in German and English (``reason_de``/``reason_en``,
+    ``notes_de``/``notes_en``, the checklist's ``answer_de``/``answer_en`` beside its ``answer`` code), so the
+    page, the report and the JSON API say it in the reader's language. ``assessment_id`` and ``version`` are set
+    once it is saved.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -182,7 +185,8 @@ class AssessmentResult(BaseModel):
     checklist: list[checklists.ChecklistItem]
     exchanges: list[ExchangeNote]
     lessons: list[LessonNote]
-    notes: list[str]
+    notes_de: list[str] = []  # a default: versions saved before the notes were in both languages still load
+    notes_en: list[str] = []
     sources: list[SourceRef]
     method_de: str = METHOD_DE
     method_en: str = METHOD_EN
@@ -266,12 +270,12 @@ def _components(
     texts["preconditions"] = (
         (
             f"{len(answered)} von {len(items)} Voraussetzungen beantwortet: "
-            + "; ".join(f"{i.label_de}: {i.answer}" for i in items)
+            + "; ".join(f"{i.label_de}: {i.answer_de}" for i in items)
             + (f" (Score {_num(pre_score, 'de')})." if pre_score is not None else " — kein Score.")
         ),
         (
             f"{len(answered)} of {len(items)} preconditions answered: "
-            + "; ".join(f"{i.label_en}: {i.answer}" for i in items)
+            + "; ".join(f"{i.label_en}: {i.answer_en}" for i in items)
             + (f" (score {_num(pre_score, 'en')})." if pre_score is not None else " — no score.")
         ),
     )
@@ -387,8 +391,11 @@ def assess(
         for x in lessons_about(s, user, record)
     ]
     missing = [c for c in components if c.score is None]
-    notes = [f"Komponente ohne Score, nicht im Gesamtscore: {c.name_de}." for c in missing] + [
+    notes_de = [f"Komponente ohne Score, nicht im Gesamtscore: {c.name_de}." for c in missing] + [
         f"Referenz: {p_t.reference.name}; Schwelle starker Branchen: {p_t.threshold.description_de}."
+    ]
+    notes_en = [f"Component without a score, left out of the total: {c.name_en}." for c in missing] + [
+        f"Reference: {p_t.reference.name}; threshold of strong industries: {p_t.threshold.description_en}."
     ]
     result = AssessmentResult(
         initiative_id=record.id,
@@ -408,7 +415,8 @@ def assess(
         checklist=filled.items,
         exchanges=exchanges,
         lessons=lessons,
-        notes=notes,
+        notes_de=notes_de,
+        notes_en=notes_en,
         sources=list(dict.fromkeys([*p_o.sources, *p_t.sources])),
     )
     if owner is None:

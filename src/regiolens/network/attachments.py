@@ -12,10 +12,18 @@ An upload is refused, with a message that says why, when it
 
 The file is written to ``<data dir>/attachments/<random name>`` (:class:`AttachmentStore`): the name a person gave
 is kept only as the label (``filename``, without any directory part), so no upload can choose where it lands. The
-SHA-256 of the content is stored beside type and size. Reading (:func:`read_attachment`) first finds the
-attachment's record through :func:`regiolens.web.accounts.visible`: whoever may not see the record cannot read its
-files. Serve them with the stored ``media_type``, ``Content-Disposition: attachment`` and
-``X-Content-Type-Options: nosniff``.
+SHA-256 of the content is stored beside type and size.
+
+Files follow the database transaction that records them (:func:`follow_transaction`): a file written for a new
+attachment is deleted again when that transaction does not commit (rolled back, or the session closed without
+commit), and the file of a deleted attachment (or of a deleted record) is removed only once the deletion is
+committed. So a failed upload leaves neither file nor row, and a deletion that is rolled back leaves both. The new
+file is written in place, before the commit, rather than moved there after it: a row that is committed then always
+finds its file, and the file can be read within the transaction that made it.
+
+Reading (:func:`read_attachment`) first finds the attachment's record through
+:func:`regiolens.web.accounts.visible`: whoever may not see the record cannot read its files. Serve them with the
+stored ``media_type``, ``Content-Disposition: attachment`` and ``X-Content-Type-Options: nosniff``.
 """
 
 from __future__ import annotations
@@ -26,11 +34,11 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
-from typing import Any
+from typing import Any, Literal
 
 import filetype
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from regiolens.errors import RegiolensError
 from regiolens.network.models import Attachment, Exchange, Initiative, Lesson
@@ -188,6 +196,7 @@ def add_attachment(
     path = store.path(stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "xb") as fh:  # "x": never overwrite
+        follow_transaction(s, path, "written")  # the file is ours now: it goes if the transaction does not commit
         fh.write(data)
     attachment = Attachment(
         filename=name,
@@ -227,25 +236,85 @@ def read_attachment(s: Session, user: User, store: AttachmentStore, attachment_i
 
 
 def delete_attachment(s: Session, user: User, store: AttachmentStore, attachment_id: int) -> None:
-    """Delete an attachment (file and row); the user must be editor in its record's organisation."""
+    """Delete an attachment: its row now, its file once the deletion is committed; the user must be editor in its
+    record's organisation."""
     attachment = _get_visible(s, user, attachment_id)
     kind, record_id = _parent_of(attachment)
     record = _visible_parent(s, user, kind, record_id)
     if record is None or not can_edit(s, user, record):
         raise PermissionDenied("deleting an attachment needs the role editor in its record's organisation")
-    store.path(attachment.stored_name).unlink(missing_ok=True)
+    follow_transaction(s, store.path(attachment.stored_name), "deleted")
     s.delete(attachment)
     s.flush()
 
 
 def remove_attachments(s: Session, store: AttachmentStore | None, kind: str, record_id: int) -> None:
-    """Delete the files and rows of every attachment of a record that is being deleted (permission checked by the
-    caller); ``store`` may be ``None`` only when the record has no attachments."""
+    """Delete the rows of every attachment of a record that is being deleted, and their files once the deletion is
+    committed (permission checked by the caller); ``store`` may be ``None`` only when the record has no attachments."""
     found = list(s.scalars(select(Attachment).where(_parent_column(kind) == record_id)))
     if found and store is None:
         raise RegiolensError(f"the {kind} has {len(found)} attachment(s): name the attachment folder to delete them")
     for attachment in found:
         if store is not None:
-            store.path(attachment.stored_name).unlink(missing_ok=True)
+            follow_transaction(s, store.path(attachment.stored_name), "deleted")
         s.delete(attachment)
     s.flush()
+
+
+# ----------------------------------------------------------------------------------------------- files and transactions
+
+FileChange = Literal["written", "deleted"]
+"""What happened to a file in a transaction: ``written`` (keep it only if the transaction commits) or ``deleted``
+(remove it only if the transaction commits)."""
+
+_PENDING = "regiolens.network.attachment_files"
+"""Key of the session's pending file changes in ``Session.info``: ``[(transaction, path, change), …]``."""
+_COMMITTED = "regiolens.network.committed"
+"""Key of the flag ``after_commit`` sets for the ``after_transaction_end`` that follows it."""
+
+
+def follow_transaction(s: Session, path: Path, change: FileChange) -> None:
+    """Tie a file change to the session's current transaction (or savepoint): a ``written`` file is deleted unless
+    the transaction commits, a ``deleted`` file is removed only when it commits (see the module docstring)."""
+    pending = s.info.get(_PENDING)
+    if pending is None:
+        pending = s.info[_PENDING] = []
+        event.listen(s, "after_commit", _committed)
+        event.listen(s, "after_soft_rollback", _rolled_back)
+        event.listen(s, "after_transaction_end", _ended)
+    transaction = s.get_nested_transaction() or s.get_transaction() or s.begin()
+    pending.append((transaction, path, change))
+
+
+def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _settle(s: Session, transaction: SessionTransaction, committed: bool) -> None:
+    """Apply (``committed``) or undo the file changes made within ``transaction`` and forget them."""
+    keep = []
+    for entry in s.info.get(_PENDING, []):
+        made_in, path, change = entry
+        if not _within(made_in, transaction):
+            keep.append(entry)
+        elif change == ("deleted" if committed else "written"):
+            path.unlink(missing_ok=True)
+    s.info[_PENDING] = keep
+
+
+def _committed(s: Session) -> None:
+    s.info[_COMMITTED] = True
+
+
+def _rolled_back(s: Session, previous_transaction: SessionTransaction) -> None:
+    _settle(s, previous_transaction, committed=False)
+
+
+def _ended(s: Session, transaction: SessionTransaction) -> None:
+    committed = bool(s.info.pop(_COMMITTED, False))
+    if transaction.parent is None:  # the outermost transaction: committed, rolled back or closed without commit
+        _settle(s, transaction, committed)

@@ -22,31 +22,37 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from babel.numbers import format_decimal
+from pydantic import BaseModel, ConfigDict, ValidationError, computed_field
 
 from regiolens.errors import InputError, RegiolensError
 
 COMPONENTS: tuple[str, ...] = ("structure", "clusters", "portfolio", "preconditions")
 """The components of the total score, in the order shown."""
 
-ANSWERS: dict[str, float | None] = {
-    "yes": 1.0,
-    "ja": 1.0,
-    "partly": 0.5,
-    "teilweise": 0.5,
-    "no": 0.0,
-    "nein": 0.0,
-    "unknown": None,
-    "unbekannt": None,
+ANSWERS: dict[str, float | None] = {"yes": 1.0, "partly": 0.5, "no": 0.0, "unknown": None}
+"""The answers in words (their codes) and their values; ``unknown`` leaves the item out of the score."""
+
+ANSWER_WORDS: dict[str, tuple[str, str]] = {
+    "yes": ("ja", "yes"),
+    "partly": ("teilweise", "partly"),
+    "no": ("nein", "no"),
+    "unknown": ("unbekannt", "unknown"),
 }
-"""Answers in words (English or German) and their values; ``unknown`` leaves the item out of the score."""
+"""Each answer code in German and English: what pages, reports and reasons say; a person may write either."""
+
+_SYNONYMS: dict[str, str] = {word: code for code, words in ANSWER_WORDS.items() for word in (code, *words)}
 
 Answer = str | float | None
 """An answer: a word of :data:`ANSWERS`, a number from 0 to 1, or ``None`` (unknown)."""
 
 
 class ChecklistItem(BaseModel):
-    """One precondition: what it is (both languages), its weight, the answer and its value (``None``: unknown)."""
+    """One precondition: what it is (both languages), its weight, the answer and its value (``None``: unknown).
+
+    ``answer`` is the machine-readable code (``yes``, ``partly``, ``no``, ``unknown`` or a number such as ``0.7``);
+    ``answer_de``/``answer_en`` say it in words (:func:`answer_text`) and are part of the JSON.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -60,6 +66,18 @@ class ChecklistItem(BaseModel):
     value: float | None = None
     note: str = ""
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def answer_de(self) -> str:
+        """The answer in German (``teilweise``, ``0,7``)."""
+        return answer_text(self.answer, "de")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def answer_en(self) -> str:
+        """The answer in English (``partly``, ``0.7``)."""
+        return answer_text(self.answer, "en")
+
 
 class Checklist(BaseModel):
     """The weights of the total's components and the preconditions with their answers."""
@@ -70,8 +88,22 @@ class Checklist(BaseModel):
     items: list[ChecklistItem]
 
 
+def answer_text(answer: str, lang: str) -> str:
+    """An answer code in words of ``lang`` (``de`` or ``en``): ``"partly"`` → ``teilweise``, ``"0.7"`` → ``0,7``
+    in German; a German word given as the answer (``"ja"``) is read as its code."""
+    code = _SYNONYMS.get(answer.strip().lower())
+    if code is not None:
+        return ANSWER_WORDS[code][0 if lang == "de" else 1]
+    try:
+        value = float(answer)
+    except ValueError:
+        return answer
+    return format_decimal(value, format="0.###", locale="de_DE" if lang == "de" else "en_GB")
+
+
 def answer_value(answer: Answer) -> tuple[str, float | None]:
-    """``(answer as stored, value)``: ``"yes"`` → ``("yes", 1.0)``, ``0.7`` → ``("0.7", 0.7)``, ``None`` → unknown."""
+    """``(answer code, value)``: ``"yes"`` or ``"ja"`` → ``("yes", 1.0)``, ``0.7`` → ``("0.7", 0.7)``, ``None`` →
+    ``("unknown", None)``."""
     if answer is None:
         return "unknown", None
     if isinstance(answer, int | float) and not isinstance(answer, bool):
@@ -80,12 +112,13 @@ def answer_value(answer: Answer) -> tuple[str, float | None]:
             raise RegiolensError(f"a checklist answer given as a number lies between 0 and 1, not {answer}")
         return f"{value:g}", value
     word = str(answer).strip().lower()
-    if word not in ANSWERS:
+    code = _SYNONYMS.get(word)
+    if code is None:
         try:
             return answer_value(float(word.replace(",", ".")))
         except ValueError:
             raise RegiolensError(f"unknown checklist answer {answer!r}: yes, partly, no, unknown or 0 to 1") from None
-    return word, ANSWERS[word]
+    return code, ANSWERS[code]
 
 
 def _weight(value: Any, what: str) -> float:

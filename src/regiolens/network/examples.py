@@ -29,9 +29,9 @@ FILES: tuple[str, ...] = ("hannoverimpuls.toml", "emscher-lippe.toml", "besuch-h
 """The example files, in the order they are loaded (later ones refer to records of earlier ones)."""
 
 DEMO_ORGANISATION = ("demo", "Demo-Wirtschaftsförderung")
-"""The organisation ``regiolens serve --demo-user`` makes for the demo user (slug, name)."""
+"""The organisation of the demo user (slug, name)."""
 DEMO_EMAIL = "demo@example.org"
-"""The demo user of ``regiolens serve --demo-user``."""
+"""The demo user that ``regiolens serve --demo-user`` and ``make demo`` make (:func:`create_demo_user`)."""
 
 _DELETE_ORDER: tuple[type[Record], ...] = (Lesson, Exchange, Initiative, Actor)
 
@@ -79,12 +79,21 @@ def remove_examples(
     return count
 
 
+def create_demo_user(s: Session) -> str:
+    """Make the organisation :data:`DEMO_ORGANISATION` and its editor :data:`DEMO_EMAIL` (password
+    ``$REGIOLENS_DEMO_PASSWORD`` or a random one); returns the line that tells the login."""
+    password = os.environ.get("REGIOLENS_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    create_organisation(s, *DEMO_ORGANISATION)
+    create_user(s, DEMO_EMAIL, "Demo", password, DEMO_ORGANISATION[0], Role.editor)
+    return f"Demo login: {DEMO_EMAIL} / {password}"
+
+
 def load_demo(url: str | None = None) -> str:
     """``make demo``: load the example content for the demo user (organisation ``demo``); returns what happened.
 
-    On an app database without users it first makes the organisation and the editor ``demo@example.org`` exactly
-    as ``regiolens serve --demo-user`` would (password ``$REGIOLENS_DEMO_PASSWORD`` or a random one, printed),
-    so that the demo user sees the examples. Content loaded before is left as it is.
+    On an app database without users it first makes the demo user (:func:`create_demo_user`, as
+    ``regiolens serve --demo-user`` does; the login is printed), so that the demo user sees the examples. Content
+    loaded before is left as it is.
     """
     engine = make_engine(url)
     try:
@@ -92,10 +101,7 @@ def load_demo(url: str | None = None) -> str:
         with session_factory(engine).begin() as s:
             lines = []
             if not s.scalar(select(func.count()).select_from(User)):
-                password = os.environ.get("REGIOLENS_DEMO_PASSWORD") or secrets.token_urlsafe(12)
-                create_organisation(s, *DEMO_ORGANISATION)
-                create_user(s, DEMO_EMAIL, "Demo", password, DEMO_ORGANISATION[0], Role.editor)
-                lines.append(f"Demo login: {DEMO_EMAIL} / {password}")
+                lines.append(create_demo_user(s))
             user = s.scalar(select(User).where(User.email == normalise_email(DEMO_EMAIL)))
             org = s.scalar(select(Organisation).where(Organisation.slug == DEMO_ORGANISATION[0]))
             if user is None or org is None:

@@ -299,8 +299,9 @@ def _cluster_reasons(fit: dict[str, object], parts: dict[str, float], names: tup
         num = _de if de else _en
         name = str(fit["name_de" if de else "name_en"])
         if fit["basis"] == "none":
-            texts.append(
-                f"{name}: auf diesen Daten nicht auflösbar ({fit['resolution']}); keine Näherung verfügbar, kein Score."
+            texts.append(  # the resolution's own words (``resolution``) are English: the German reason is without
+                f"{name}: auf diesen Daten nicht auflösbar (die Daten führen die Codes des Clusters nicht fein genug "
+                "oder gar nicht); keine Näherung verfügbar, kein Score."
                 if de
                 else f"{name}: not resolvable on these data ({fit['resolution']}); no proxy available, no score."
             )

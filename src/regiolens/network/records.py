@@ -9,7 +9,10 @@ Rules every function keeps (``s`` first, ``user`` second, flush, the caller comm
   :func:`describe` and the ``linked_*`` functions show only the linked records the reader may see.
 - **Changing** needs the role *editor* in the record's organisation (:func:`require_edit`); a new record belongs
   to :func:`owner_organisation`. References given in an input (``hosts``, ``initiatives``, a statement's
-  ``actor`` …) must be records the editor may see.
+  ``actor`` …) must be records the editor may see — except that a change keeps the links the record has to
+  records the editor can no longer see (another organisation made them private): they can be kept, never added
+  (:func:`_links`). :func:`as_input` gives a record's input for an edit form; given back unchanged, it changes
+  nothing.
 - Every change writes a :class:`~regiolens.network.models.RecordHistory` entry (old and new values,
   :mod:`regiolens.network.history`) and updates the record's search document (:mod:`regiolens.network.search`).
 
@@ -21,7 +24,7 @@ Rules every function keeps (``s`` first, ``user`` second, flush, the caller comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -32,7 +35,7 @@ from regiolens.clusters import get_taxonomy
 from regiolens.errors import RegiolensError
 from regiolens.network import history, search
 from regiolens.network.attachments import AttachmentStore, remove_attachments
-from regiolens.network.inputs import ActorIn, ExchangeIn, FactIn, FollowUpIn, InitiativeIn, LessonIn
+from regiolens.network.inputs import ActorIn, ExchangeIn, FactIn, FollowUpIn, InitiativeIn, LessonIn, PersonIn
 from regiolens.network.models import (
     Actor,
     Exchange,
@@ -389,8 +392,25 @@ def _reindex(s: Session, record: Record) -> None:
 # ----------------------------------------------------------------------------------------------- writing
 
 
-def _refs(s: Session, user: User, model: type[R], refs: Sequence[str]) -> list[R]:
-    return list({r.id: r for r in (get(s, user, model, ref) for ref in refs)}.values())
+def _resolve(s: Session, user: User, model: type[R], ref: str, linked: Mapping[int, R]) -> R:
+    """The record ``ref``: one the user may see, or — given by its number — one the changed record links to already
+    (kept even when the user may no longer see it: a record the editor cannot see can be kept, never added)."""
+    text = str(ref).strip()
+    if text.isdigit() and int(text) in linked:
+        return linked[int(text)]
+    return get(s, user, model, text)
+
+
+def _links(s: Session, user: User, model: type[R], refs: Sequence[str], current: Sequence[R] = ()) -> list[R]:
+    """The records ``refs`` (without repeats), followed by those of ``current`` the user cannot see: an update
+    replaces the links the editor sees and keeps the others, which the editor could neither see nor choose."""
+    linked = {r.id: r for r in current}
+    chosen = list({r.id: r for r in (_resolve(s, user, model, ref, linked) for ref in refs)}.values())
+    if not linked:
+        return chosen
+    seen = set(s.scalars(visible(s, user, model).with_only_columns(model.id).where(model.id.in_(list(linked)))))
+    taken = {r.id for r in chosen}
+    return chosen + [r for r in current if r.id not in seen and r.id not in taken]
 
 
 def _check_key(s: Session, model: type[R], organisation_id: int, key: str, record: R | None) -> None:
@@ -400,12 +420,14 @@ def _check_key(s: Session, model: type[R], organisation_id: int, key: str, recor
         raise RegiolensError(f"{kind} {key!r} exists already in this organisation")
 
 
-def _facts(s: Session, user: User, facts: Sequence[FactIn]) -> list[InitiativeFact]:
+def _facts(
+    s: Session, user: User, facts: Sequence[FactIn], linked: Mapping[int, Actor] | None = None
+) -> list[InitiativeFact]:
     out = []
     for fact in facts:
         if fact.taxonomy and fact.cluster:
             get_taxonomy(fact.taxonomy).cluster(fact.cluster)  # an unknown taxonomy or cluster is an error
-        actor = get(s, user, Actor, fact.actor) if fact.actor else None
+        actor = _resolve(s, user, Actor, fact.actor, linked or {}) if fact.actor else None
         values = fact.model_dump(exclude={"actor"})
         out.append(InitiativeFact(**values, actor=actor))
     return out
@@ -430,7 +452,7 @@ def _finish(s: Session, user: User, record: Record, before: dict[str, Any] | Non
 
 def _apply_actor(s: Session, user: User, actor: Actor, data: ActorIn) -> None:
     _check_key(s, Actor, actor.organisation_id, data.key, actor if actor.id else None)
-    members = _refs(s, user, Actor, data.members)
+    members = _links(s, user, Actor, data.members, actor.members if actor.id else ())
     if any(m is actor for m in members):
         raise RegiolensError(f"actor {data.key!r} cannot be a member of itself")
     actor.key, actor.name, actor.kind, actor.region = data.key, data.name, data.kind, data.region
@@ -460,7 +482,8 @@ def _apply_initiative(s: Session, user: User, initiative: Initiative, data: Init
     _check_key(s, Initiative, initiative.organisation_id, data.key, initiative if initiative.id else None)
     initiative.key, initiative.name, initiative.region = data.key, data.name, data.region
     initiative.summary, initiative.website, initiative.visibility = data.summary, data.website, data.visibility
-    initiative.facts = _facts(s, user, data.facts)
+    linked = {f.actor.id: f.actor for f in initiative.facts if f.actor is not None}
+    initiative.facts = _facts(s, user, data.facts, linked)
     initiative.tags = [Tag(label=t) for t in sorted(set(data.tags))]
 
 
@@ -506,27 +529,50 @@ def _apply_exchange(s: Session, user: User, exchange: Exchange, data: ExchangeIn
         (PartyRole.participant, data.participants),
     )
     for role, refs in sides:
-        for actor in _refs(s, user, Actor, refs):
+        current = [p.actor for p in exchange.parties if p.role is role]
+        for actor in _links(s, user, Actor, refs, current):
             parties[(actor.id, role)] = ExchangeParty(actor_id=actor.id, actor=actor, role=role)
     exchange.parties = list(parties.values())
+    known = [p["actor_id"] for p in exchange.people or [] if p.get("actor_id")]
+    linked = {a.id: a for a in s.scalars(select(Actor).where(Actor.id.in_(known)))} if known else {}
     exchange.people = [
         {
             "name": p.name,
             "function": p.function,
-            "actor_id": get(s, user, Actor, p.actor).id if p.actor else None,
+            "actor_id": _resolve(s, user, Actor, p.actor, linked).id if p.actor else None,
             "role": str(p.role),
         }
         for p in data.people
     ]
-    exchange.initiatives = _refs(s, user, Initiative, data.initiatives)
-    done_before = {f.task for f in exchange.follow_ups if f.done}
-    exchange.follow_ups = [_follow_up(f, was_done=f.task in done_before) for f in data.follow_ups]
+    exchange.initiatives = _links(s, user, Initiative, data.initiatives, exchange.initiatives if exchange.id else ())
+    exchange.follow_ups = _follow_ups(exchange.follow_ups, data.follow_ups)
     exchange.tags = [Tag(label=t) for t in sorted(set(data.tags))]
 
 
-def _follow_up(data: FollowUpIn, was_done: bool = False) -> FollowUp:
-    done_at = utcnow() if data.done and not was_done else None
-    return FollowUp(task=data.task, owner=data.owner, due=data.due, done=data.done, done_at=done_at)
+def _follow_ups(current: Sequence[FollowUp], wanted: Sequence[FollowUpIn]) -> list[FollowUp]:
+    """The follow-ups ``wanted``; one with the task of a current follow-up is that follow-up, changed (so it keeps
+    its number and the time it was done)."""
+    unused = list(current)
+    out = []
+    for data in wanted:
+        follow_up = next((f for f in unused if f.task == data.task), None)
+        if follow_up is None:
+            follow_up = FollowUp(task=data.task)
+        else:
+            unused.remove(follow_up)
+        _set_done(follow_up, data.done)
+        follow_up.owner, follow_up.due = data.owner, data.due
+        out.append(follow_up)
+    return out
+
+
+def _set_done(follow_up: FollowUp, done: bool) -> None:
+    """Mark done (keeping the first time it was marked) or open."""
+    if done and not follow_up.done_at:
+        follow_up.done_at = utcnow()
+    elif not done:
+        follow_up.done_at = None
+    follow_up.done = done
 
 
 def create_exchange(
@@ -552,7 +598,8 @@ def add_follow_up(s: Session, user: User, exchange: Exchange, data: FollowUpIn) 
     """Add a follow-up to an exchange."""
     require_edit(s, user, exchange)
     before = snapshot(exchange)
-    follow_up = _follow_up(data)
+    follow_up = FollowUp(task=data.task, owner=data.owner, due=data.due)
+    _set_done(follow_up, data.done)
     exchange.follow_ups.append(follow_up)
     _finish(s, user, exchange, before)
     return follow_up
@@ -566,7 +613,7 @@ def set_follow_up_done(s: Session, user: User, follow_up_id: int, done: bool = T
     exchange = get(s, user, Exchange, follow_up.exchange_id)  # NotFound unless the user may see it
     require_edit(s, user, exchange)
     before = snapshot(exchange)
-    follow_up.done, follow_up.done_at = done, (utcnow() if done else None)
+    _set_done(follow_up, done)
     _finish(s, user, exchange, before)
     return follow_up
 
@@ -576,8 +623,8 @@ def _apply_lesson(s: Session, user: User, lesson: Lesson, data: LessonIn) -> Non
     lesson.key, lesson.title, lesson.outcome = data.key, data.title, data.outcome
     lesson.what_worked, lesson.what_failed = data.what_worked, data.what_failed
     lesson.preconditions, lesson.visibility = data.preconditions, data.visibility
-    lesson.initiatives = _refs(s, user, Initiative, data.initiatives)
-    lesson.exchanges = _refs(s, user, Exchange, data.exchanges)
+    lesson.initiatives = _links(s, user, Initiative, data.initiatives, lesson.initiatives if lesson.id else ())
+    lesson.exchanges = _links(s, user, Exchange, data.exchanges, lesson.exchanges if lesson.id else ())
     lesson.tags = [Tag(label=t) for t in sorted(set(data.tags))]
 
 
@@ -620,6 +667,84 @@ def delete_record(s: Session, user: User, record: Record, store: AttachmentStore
 
 
 # ----------------------------------------------------------------------------------------------- describing
+
+
+def as_input(record: Record) -> ActorIn | InitiativeIn | ExchangeIn | LessonIn:
+    """The input that would make the record as it is (links by number): what an edit form starts from. Given back
+    to the ``update_*`` function unchanged, it changes nothing — links to records the editor cannot see included."""
+    common: dict[str, Any] = {"key": record.key, "visibility": record.visibility}
+    if isinstance(record, Actor):
+        return ActorIn(
+            **common,
+            name=record.name,
+            kind=record.kind,
+            region=record.region,
+            website=record.website,
+            notes=record.notes,
+            members=[str(m.id) for m in record.members],
+        )
+    if isinstance(record, Initiative):
+        facts = [
+            FactIn(
+                kind=f.kind,
+                value=f.value,
+                actor=str(f.actor_id) if f.actor_id else None,
+                taxonomy=f.taxonomy,
+                cluster=f.cluster,
+                valid_from=f.valid_from,
+                valid_to=f.valid_to,
+                source=f.source,
+                note=f.note,
+            )
+            for f in record.facts
+        ]
+        return InitiativeIn(
+            **common,
+            name=record.name,
+            region=record.region,
+            summary=record.summary,
+            website=record.website,
+            facts=facts,
+            tags=[t.label for t in record.tags],
+        )
+    if isinstance(record, Exchange):
+        sides = {role: [str(p.actor_id) for p in record.parties if p.role is role] for role in PartyRole}
+        return ExchangeIn(
+            **common,
+            title=record.title,
+            kind=record.kind,
+            date=record.date,
+            place=record.place,
+            hosts=sides[PartyRole.host],
+            visitors=sides[PartyRole.visitor],
+            participants=sides[PartyRole.participant],
+            people=[
+                PersonIn(
+                    name=p.get("name"),
+                    function=p.get("function"),
+                    actor=str(p["actor_id"]) if p.get("actor_id") else None,
+                    role=p["role"],
+                )
+                for p in record.people
+            ],
+            initiatives=[str(i.id) for i in record.initiatives],
+            topics=list(record.topics),
+            findings=record.findings,
+            notes=record.notes,
+            follow_ups=[FollowUpIn(task=f.task, owner=f.owner, due=f.due, done=f.done) for f in record.follow_ups],
+            tags=[t.label for t in record.tags],
+        )
+    return LessonIn(
+        **common,
+        title=record.title,
+        outcome=record.outcome,
+        what_worked=record.what_worked,
+        what_failed=record.what_failed,
+        preconditions=record.preconditions,
+        initiatives=[str(i.id) for i in record.initiatives],
+        exchanges=[str(e.id) for e in record.exchanges],
+        tags=[t.label for t in record.tags],
+    )
 
 
 def describe(s: Session, user: User, record: Record) -> dict[str, Any]:

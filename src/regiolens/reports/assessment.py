@@ -84,6 +84,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "basis:proxy": ("{proxy}", "{proxy}"),
     "basis:none": ("nicht auflösbar", "not resolvable"),
     "unavailable": ("nicht verfügbar", "not available"),
+    "outcome:worked": ("hat funktioniert", "worked"),
+    "outcome:failed": ("ist gescheitert", "failed"),
+    "outcome:mixed": ("gemischt", "mixed"),
+    "outcome:open": ("offen", "open"),
 }
 
 
@@ -216,7 +220,7 @@ def _tables(result: AssessmentResult, lang: Lang) -> dict[str, Table]:
                 "",
                 [
                     Cell(item.label_de if de else item.label_en),
-                    Cell(item.answer),
+                    Cell(item.answer_de if de else item.answer_en),
                     Cell(num(item.weight, lang, 1), numeric=True),
                     Cell(item.note or MISSING),
                 ],
@@ -290,9 +294,12 @@ def render_assessment_html(result: AssessmentResult, lang: str = "de", *, create
             }
             for e in result.exchanges
         ],
-        "lessons": result.lessons,
+        "lessons": [
+            {"title": x.title, "outcome": word(f"outcome:{x.outcome}", lg), "preconditions": x.preconditions}
+            for x in result.lessons
+        ],
         "method": result.method_de if de else result.method_en,
-        "notes": [*result.notes, *result.structural.notes],
+        "notes": [*(result.notes_de if de else result.notes_en), *result.structural.notes],
         "footer": f"{word('kicker', lg)}: {title}",
     }
     return env.get_template(TEMPLATE).render(context)
@@ -380,7 +387,7 @@ def _sheets(result: AssessmentResult, lang: Lang) -> list[Sheet]:
             word("checklist", lang),
             columns(
                 (label, "text", word("item", lang)),
-                ("answer", "text", word("answer", lang)),
+                ("answer_de" if de else "answer_en", "text", word("answer", lang)),
                 ("value", "index", word("score", lang)),
                 ("weight", "lq", word("weight", lang)),
                 ("note", "text", word("note", lang)),
@@ -390,7 +397,10 @@ def _sheets(result: AssessmentResult, lang: Lang) -> list[Sheet]:
         Sheet(
             word("method", lang),
             columns(("text", "text", word("method", lang))),
-            [{"text": result.method_de if de else result.method_en}, *({"text": n} for n in result.notes)],
+            [
+                {"text": result.method_de if de else result.method_en},
+                *({"text": n} for n in (result.notes_de if de else result.notes_en)),
+            ],
             table=False,
         ),
         Sheet(
