@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from regiolens.cli.output import OutputFormat
 from regiolens.errors import RegiolensError
@@ -33,7 +34,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except RegiolensError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 

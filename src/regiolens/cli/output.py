@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -15,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from regiolens.i18n import format_number
+from regiolens.plain import jsonable
 
 
 class OutputFormat(StrEnum):
@@ -23,35 +22,13 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready version of a cell (numpy scalars, NaN, dates, tuples)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _plain(dataclasses.asdict(value))
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` as the JSON output shows it (NaN → ``None``, dataclasses → dicts): the web API uses this too."""
-    return _plain(value)
-
-
 def _is_identifier(column: str) -> bool:
     """Columns holding years or ids are printed without thousands separators."""
     return "year" in column or column.endswith("_id") or column.isdigit()
 
 
 def _cell(value: Any, column: str) -> str:
-    value = _plain(value)
+    value = jsonable(value)
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -74,17 +51,17 @@ def render(
     fmt = OutputFormat(fmt)
     cols = list(columns) if columns is not None else (list(rows[0]) if rows else [])
     if fmt is OutputFormat.json:
-        json.dump([{c: _plain(r.get(c)) for c in cols} for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([{c: jsonable(r.get(c)) for c in cols} for r in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif fmt is OutputFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(cols)
         for r in rows:
-            writer.writerow(["" if (v := _plain(r.get(c))) is None else v for c in cols])
+            writer.writerow(["" if (v := jsonable(r.get(c))) is None else v for c in cols])
     else:
         table = Table(title=title, caption=caption, caption_justify="left")
         for c in cols:
-            numeric = any(isinstance(_plain(r.get(c)), int | float) and not isinstance(r.get(c), bool) for r in rows)
+            numeric = any(isinstance(jsonable(r.get(c)), int | float) and not isinstance(r.get(c), bool) for r in rows)
             table.add_column(c, justify="right" if numeric else "left")
         for r in rows:
             table.add_row(*(_cell(r.get(c), c) for c in cols))
@@ -94,7 +71,7 @@ def render(
 def render_document(document: Any, fmt: str | OutputFormat) -> bool:
     """Print a nested result as JSON and return True; return False for formats that need tables."""
     if OutputFormat(fmt) is OutputFormat.json:
-        json.dump(_plain(document), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(jsonable(document), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return True
     return False
