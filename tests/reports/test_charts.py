@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import html
 import json
+import math
 import re
 from typing import Any
 
@@ -189,3 +190,77 @@ def test_nan_is_no_value() -> None:
         assert "Nicht dargestellt (Werte fehlen oder sind geheim): Information und Kommunikation" in json.dumps(
             spec, ensure_ascii=False
         )
+
+
+def test_bubble_labels_never_overlap_and_name_the_strong_first() -> None:
+    """The placement works in pixels: crowded bubbles get labels where there is room, or none (then the caption
+    says how many are labelled); a strong industry is labelled before larger ones."""
+    base = sample.profile().industries[0]
+    crowd = [
+        dataclasses.replace(
+            base,
+            code=f"X{i}",
+            label_de=f"Branche Nummer {i}",
+            label_en=f"Industry number {i}",
+            growth=0.01 * (i % 3),
+            lq=1.0 + 0.01 * i,
+            employment=1000.0 * (20 - i),
+            strong=(i == 15),
+            small_number=False,
+        )
+        for i in range(16)
+    ]
+    spec = charts.bubble_chart(dataclasses.replace(sample.profile(), industries=crowd), "de")
+    data = next(v for k, v in walk(spec) if k == "values" and isinstance(v, list))
+    placed = [d for d in data if d["place"]]
+    assert 0 < len(placed) < len(data)
+    assert next(d for d in data if d["code"] == "X15")["place"]  # the strong one, though the smallest
+    text = json.dumps(spec, ensure_ascii=False)
+    assert f"Beschriftet: {len(placed)} von {len(data)} Branchen" in text
+    boxes = []
+    for place, (growth, lq, label) in ((d["place"], (d["label_growth"], d["label_lq"], d["label"])) for d in placed):
+        x, y = _pixels(spec, growth, lq)
+        w, h = len(label) * charts.CHAR_WIDTH, charts.LABEL_FONT_SIZE + 2
+        left = {"right": x, "left": x - w}.get(place, x - w / 2)
+        top = {"above": y - h, "below": y}.get(place, y - h / 2)
+        boxes.append((left, top, left + w, top + h))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
+def _pixels(spec: dict[str, Any], growth: float, lq: float) -> tuple[float, float]:
+    """A point's pixel position in the bubble chart's plot, from the scale domains the spec sets."""
+    scales = [
+        v
+        for k, v in walk(spec)
+        if k == "scale" and isinstance(v, dict) and all(isinstance(d, float) for d in v.get("domain", ["none"]))
+    ]
+    x_domain = next(s["domain"] for s in scales if s.get("type") != "log" and len(s["domain"]) == 2)
+    y_domain = next(s["domain"] for s in scales if s.get("type") == "log")
+    x = (growth - x_domain[0]) / (x_domain[1] - x_domain[0]) * charts.BUBBLE_WIDTH
+    share = math.log(lq / y_domain[0]) / math.log(y_domain[1] / y_domain[0])
+    return x, charts.BUBBLE_HEIGHT * (1 - share)
+
+
+def test_screen_readers_hear_the_chart_in_its_language(svgs: dict[tuple[str, str], str]) -> None:
+    de, en = svgs[("bubble", "de")], svgs[("bubble", "en")]
+    assert "X-Achse „Wachstum 2018–2023“" in de and "Legende „Beschäftigte“" in de and "Titel: Branchenportfolio" in de
+    assert "X-axis titled" not in de and "Symbol legend" not in de and "Title text" not in de
+    assert "X-axis titled 'Growth 2018–2023'" in en
+
+
+def test_the_map_names_its_reference_in_words() -> None:
+    for lang, words in (("de", "Referenz: Deutschland · 2023"), ("en", "Reference: Germany · 2023")):
+        national = dataclasses.replace(sample.lq_map(), reference="DG")  # the code of Germany, as the analysis says
+        text = json.dumps(charts.lq_choropleth(national, lang), ensure_ascii=False)
+        assert words in text and ": DG" not in text
+    named = charts.lq_choropleth(dataclasses.replace(sample.lq_map(), reference="05"), "de", reference_name="NRW")
+    assert "Referenz: NRW · 2023" in json.dumps(named, ensure_ascii=False)
+
+
+def test_long_caption_lines_are_wrapped() -> None:
+    long = sample.Threshold("lq>=1.25", "Standortquotient mindestens 1,25 " + "und noch mehr Text " * 10, "x", "y")
+    spec = charts.bubble_chart(dataclasses.replace(sample.profile(), threshold=long), "de")
+    caption = spec["vconcat"][0]["title"]["text"]
+    assert max(len(line) for line in caption) <= charts.CAPTION_WIDTH

@@ -139,8 +139,9 @@ def test_opportunities_page_eci_table_strengths_clusters_notes(real: Results, ge
     # clusters: every one with its status, the unresolvable with their reason
     clusters = between(page, "Cluster aus Sicht der Verwandtschaft", "Hinweise")
     for c in op.clusters:
-        assert c.name_de in clusters and c.reason in clusters
-    assert "nicht auflösbar" in clusters
+        assert c.name_de in clusters and c.reason_de in clusters  # the reason in German, not the CLI's English
+        assert c.reason not in clusters
+    assert "nicht auflösbar" in clusters and "not resolvable" not in clusters
     for note in op.notes:
         assert note in page
     assert german.count('class="at-risk"') == len(at_risk)

@@ -79,7 +79,7 @@ def test_api_errors_are_json_with_the_message(api: TestClient) -> None:
     missing = api.get("/api/v1/profile/atlantis")
     assert missing.status_code == 404 and "atlantis" in missing.json()["detail"]
     bad = api.get("/api/v1/profile/emscher-lippe?threshold=lq>=7")
-    assert bad.status_code == 400 and "threshold" in bad.json()["detail"]
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("unknown threshold 'lq>=7'; choose from lq>=1")
     one = api.get("/api/v1/compare?regions=emscher-lippe")
     assert one.status_code == 422
     assert api.get("/api/v1/profile/emscher-lippe?year=nineteen").status_code == 422
@@ -113,3 +113,43 @@ def test_api_taxonomies_show_only_what_the_user_may_see(world: World) -> None:
     herten_client = TestClient(world.app, headers={"Authorization": f"Bearer {api_token(world, EDITOR)}"})
     assert herten_client.get(f"/api/v1/taxonomies/{t['bottrop-geheim']}").status_code == 404
     assert herten_client.get(f"/api/v1/taxonomies/{t['gladbeck-netz']}").json()["organisation"] == "gladbeck"
+
+
+def test_api_refuses_numbers_out_of_range_with_422_and_years_without_data_with_400(api: TestClient) -> None:
+    assert api.get("/api/v1/peers/emscher-lippe?n=0").status_code == 422
+    assert api.get("/api/v1/peers/emscher-lippe?n=401").status_code == 422
+    assert api.get("/api/v1/opportunities/emscher-lippe?n=0").status_code == 422
+    assert api.get("/api/v1/profile/emscher-lippe?year=1800").status_code == 422
+    # within the documented range but not in the data: a valid request the data cannot answer
+    no_data = api.get("/api/v1/profile/emscher-lippe?year=1950")
+    assert no_data.status_code == 400 and no_data.json()["detail"] == "no data for 1950; available: 2015–2020"
+    swapped = api.get("/api/v1/profile/emscher-lippe?year=2016&base_year=2018")
+    assert swapped.status_code == 400 and "base year (2018) must lie before the year (2016)" in swapped.json()["detail"]
+
+
+def test_api_profile_with_an_organisations_taxonomy(world: World) -> None:
+    herten = TestClient(world.app, headers={"Authorization": f"Bearer {api_token(world, VIEWER)}"})
+    shared = f"org-{world.taxonomies['gladbeck-netz']}"
+    result = herten.get(f"/api/v1/profile/emscher-lippe?taxonomy={shared}").json()
+    assert [c["cluster"] for c in result["clusters"]] == ["auto"]
+    cluster = result["clusters"][0]
+    assert cluster["taxonomy"].startswith(shared) and cluster["status"] == "not_resolvable"
+    assert cluster["reason"].startswith("not resolvable on WZ 2008 section groups")  # both languages in the JSON
+    assert cluster["reason_de"].startswith("nicht auflösbar auf WZ-2008-Abschnittsgruppen")
+    assert result["notes_en"] and len(result["notes_en"]) == len(result["notes"])
+    for private in ("gladbeck-privat", "bottrop-geheim"):
+        response = herten.get(f"/api/v1/profile/emscher-lippe?taxonomy=org-{world.taxonomies[private]}")
+        assert response.status_code == 404 and "unknown taxonomy" in response.json()["detail"]
+
+
+def test_api_without_data_says_what_to_do_and_shows_no_server_path(tmp_path: Path) -> None:
+    world = build_app(tmp_path, tmp_path / "nowhere" / "warehouse.duckdb")
+    client = TestClient(world.app, headers={"Authorization": f"Bearer {api_token(world, VIEWER)}"})
+    for path in ("/api/v1/profile/emscher-lippe", "/api/v1/peers/emscher-lippe", "/api/v1/compare?regions=a&regions=b"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        detail = response.json()["detail"]
+        assert detail.startswith("No data yet: the warehouse is empty. Import data")
+        assert str(tmp_path) not in detail and "warehouse.duckdb" not in detail
+    page = client_for(world, VIEWER).get("/regions/emscher-lippe")
+    assert page.status_code == 503 and "Noch keine Daten" in page.text and str(tmp_path) not in page.text

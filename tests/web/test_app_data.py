@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -49,9 +50,27 @@ def test_a_broken_genesis_file_is_refused_with_file_line_and_field(world: World,
     line = truncated.count(b"\n") + 1
     assert f'<dd id="upload-error-line">{line}</dd>' in html
     assert '<dd id="upload-error-field">Wirtschaftszweig</dd>' in html
-    assert "truncated" in html
+    # the reader's message in German: its kind is known (regiolens.i18n.messages)
+    assert re.search(r"Spalte fehlt: \d von 9 Feldern; die Datei endet in dieser Zeile – abgeschnitten\?", html)
+    assert "truncated" not in html and "Meldung der Leseroutine, englisch" not in html
     assert "/tmp" not in html  # the server's temporary path is not shown
     assert warehouse_fingerprint(world.settings.warehouse) == before
+    english = client.post(
+        "/data/upload?lang=en",
+        data={"csrf_token": csrf_token(client, "/data")},
+        files={"files": ("13111-07-05-4_2015_abgeschnitten.csv", truncated, "text/csv")},
+    )
+    assert re.search(r"missing column: \d of 9 fields; the file ends in this line: truncated\?", english.text)
+
+
+def test_a_message_of_unknown_kind_is_shown_in_english_and_says_so(world: World) -> None:
+    client = client_for(world, EDITOR)
+    response = upload(client, "kaputt.json", b'{"class": "dataset", "version": "2.0", "id": ["a"], "size": [1, 2]}')
+    html = response.text  # type: ignore[attr-defined]
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert '<dd id="upload-error-file">kaputt.json</dd>' in html
+    assert "(Meldung der Leseroutine, englisch)" in html  # an English message is marked as such
+    assert '<dd id="upload-error-message" lang="en">' in html
 
 
 def test_an_upload_is_imported_and_audited(world: World, genesis_files: list[Path]) -> None:
@@ -60,7 +79,7 @@ def test_an_upload_is_imported_and_audited(world: World, genesis_files: list[Pat
     response = upload(client, genesis_files[0].name, genesis_files[0].read_bytes())
     assert response.status_code == 200  # type: ignore[attr-defined]
     html = response.text  # type: ignore[attr-defined]
-    assert 'id="upload-success"' in html and "unchanged" in html  # the same file again changes nothing
+    assert 'id="upload-success"' in html and "unverändert (schon importiert)" in html  # the same file again
     assert warehouse_fingerprint(world.settings.warehouse) == before
     with session_factory(world.app.state.engine)() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "import"))

@@ -176,7 +176,16 @@ def test_log_in_and_read_the_profile_in_german_then_in_english(page: Page, live:
     for r in rows[:3]:
         expect(industry_row(page, "structure-table", r.code)).to_contain_text(num(r.lq, "de", 2))
     expect(page.locator("#chart-portfolio svg")).to_be_visible()
+    # no English left on the German page: captions, how-to-read texts, cluster reasons
+    for english in ("Reference", "How to read", "not resolvable", "the data hold"):
+        expect(page.locator("#profile")).not_to_contain_text(english)
+    expect(page.locator("#clusters-table")).to_contain_text("nicht auflösbar")
     screenshot(page, "profile")
+    chart = page.locator("#chart-portfolio svg")
+    chart.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(SCREENSHOTS / "portfolio-chart.png"))
+    assert (chart.bounding_box() or {"width": 0})["width"] >= 700  # plot and legends side by side, readable
 
     # the switch to English keeps the page and changes words and number format
     page.click("#lang-switch")
@@ -254,7 +263,7 @@ def test_an_editor_uploads_a_broken_file_and_sees_file_line_and_field(
     expect(page.locator("#upload-error-file")).to_have_text(name)
     expect(page.locator("#upload-error-line")).to_have_text(str(truncated.count(b"\n") + 1))
     expect(page.locator("#upload-error-field")).to_have_text("Wirtschaftszweig")
-    expect(page.locator("#upload-error-message")).to_contain_text("truncated")
+    expect(page.locator("#upload-error-message")).to_contain_text("die Datei endet in dieser Zeile – abgeschnitten?")
     sources = len(genesis_files) + BOUNDARIES.exists()  # nothing was added
     expect(page.locator("#sources-table tbody tr")).to_have_count(sources)
     screenshot(page, "data-upload-error")
@@ -264,7 +273,7 @@ PAGES = [
     ("home", "/", "#journeys li"),
     ("peers", "/regions/emscher-lippe/peers", "#peers-table tbody tr"),
     ("opportunities", "/regions/emscher-lippe/opportunities", "#opportunities-table tbody tr"),
-    ("map", "/map", "#chart-map svg"),
+    ("map", "/map", "#chart-map:has-text('Referenz: Deutschland')"),
     ("data", "/data", "#sources-table tbody tr"),
     ("clusters", "/clusters", "#builtin-taxonomies tbody tr"),
     ("api-docs", "/api/docs", ".swagger-ui .info .title"),

@@ -64,7 +64,8 @@ from regiolens.analysis.weights import indicator_weights
 from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
 from regiolens.clusters import get_taxonomy, resolve, weight_matrix
 from regiolens.errors import RegiolensError
-from regiolens.i18n import MINUS, format_number, format_share
+from regiolens.i18n import MINUS, format_number, format_share, messages
+from regiolens.i18n.messages import Bilingual, weights_text
 from regiolens.metrics import complexity, location, relatedness
 from regiolens.regions.resolve import RegionSelection
 from regiolens.warehouse.panel import query_panel, stored_codes
@@ -236,7 +237,13 @@ def _cluster_columns(
     by_id = {c.id: c for c in tax.clusters}
     rows = [
         ClusterOutlook(
-            f"{tax.id} {tax.version}", cid, by_id[cid].label("de"), by_id[cid].label("en"), r.status, r.message
+            f"{tax.id} {tax.version}",
+            cid,
+            by_id[cid].label("de"),
+            by_id[cid].label("en"),
+            r.status,
+            r.message,
+            reason_de=r.message_de,
         )
         for cid, r in resolutions.items()
     ]
@@ -410,26 +417,19 @@ def opportunities(
         clusters.append(row)
 
     flagged = int(np.isnan(p.values).sum())
+    weight_words = Bilingual(weights_text(w, NAMES, "de"), weights_text(w, NAMES, "en"))
+    declines = Bilingual(format_share(decline, digits=0, locale="de_DE"), f"{decline:.0%}")
     notes = [
-        f"Präsenz: Standortquotient ≥ 1 gegenüber der Summe der {universe_size} Regionen der Ebene {level} im Jahr "
-        f"{year}; Nähe (Proximity) = gemeinsames Auftreten / größere Ubiquität; Dichte = Anteil der verwandten "
-        "Wirtschaftszweige, die die Region hat.",
-        "Chancen: Wirtschaftszweige mit Standortquotient < 1, Rang nach gewichtetem Mittel der zentrierten "
-        f"Perzentilränge von Dichte, Komplexität (PCI) und bundesweitem Wachstum {period}; Gewichte "
-        + ", ".join(f"{NAMES[k][0]} {format_number(v, locale='de_DE')}" for k, v in w.items())
-        + ".",
-        f"Gefährdete Stärken: Standortquotient um mindestens {format_share(decline, digits=0, locale='de_DE')} "
-        "gesunken oder Dichte unter dem Median der darauf spezialisierten Regionen.",
+        messages.both("opportunities_presence", n=universe_size, level=level, year=year),
+        messages.both("opportunities_rank", period=period, weights=weight_words),
+        messages.both("opportunities_at_risk", decline=declines),
     ]
     if region.group:
-        notes.append(
-            f"{region.group.label} aus den Mitgliedern summiert; die Mitglieder bilden mit allen anderen "
-            "Regionen die Vergleichsmenge."
-        )
+        notes.append(messages.both("group_summed_opportunities", group=region.group.label))
     if flagged:
-        notes.append(f"{flagged} Zellen ohne Wert (geheim gehalten o. ä.) als 0 gezählt.")
+        notes.append(messages.both("cells_counted_as_zero", n=flagged))
     if int((~both).sum()):
-        notes.append(f"Wachstum ohne {int((~both).sum())} Regionen ohne Angaben in beiden Jahren.")
+        notes.append(messages.both("opportunities_growth_missing", n=int((~both).sum())))
     return Opportunities(
         region=region_ref(wh, region),
         year=year,
@@ -443,7 +443,8 @@ def opportunities(
         strengths=strengths,
         clusters=clusters,
         sources=sources(wh, p.source_ids),
-        notes=notes,
+        notes=[de for de, _ in notes],
+        notes_en=[en for _, en in notes],
     )
 
 

@@ -79,6 +79,7 @@ from regiolens.analysis.weights import indicator_weights
 from regiolens.classifications.section_groups import BY_CODE, WZ2008_SECTION_GROUPS
 from regiolens.errors import RegiolensError
 from regiolens.i18n import format_number, format_share
+from regiolens.i18n.messages import Bilingual, both, weights_text
 from regiolens.model import TOTAL_INDUSTRY, Flag, RegionLevel
 from regiolens.regions.groups import RegionGroup
 from regiolens.regions.resolve import RegionSelection
@@ -125,9 +126,9 @@ class Universe:
     measure: str
     classification: str
     industries: tuple[str, ...]
-    scale: float = 1.0  # values × scale = persons (Eurostat publishes thousands)
-    source_name: str = ""
-    persons_de: str = "Beschäftigten"  # who is counted, for the notes
+    scale: float  # values × scale = persons (Eurostat publishes thousands)
+    source_name: Bilingual
+    persons: Bilingual  # who is counted, for the notes
 
 
 WITHIN: dict[str, tuple[str, str, str]] = {
@@ -194,10 +195,20 @@ def universe(within: str, classification: str | None = None, measure: str | None
         industries = tuple(default_industries(classification))
     scale = 1000.0 if measure.endswith("_thousand_persons") else 1.0
     source_name = {
-        EUROSTAT_GROUPS: "Eurostat nama_10r_3empers, Erwerbstätige nach VGR-Konzept",
-        WZ2008_SECTION_GROUPS: "Regionalstatistik 13111-07-05-4, sozialversicherungspflichtig Beschäftigte",
-    }.get(classification, f"{measure} ({classification})")
-    persons = "Erwerbstätigen" if measure == "employment_thousand_persons" else "Beschäftigten"
+        EUROSTAT_GROUPS: Bilingual(
+            "Eurostat nama_10r_3empers, Erwerbstätige nach VGR-Konzept",
+            "Eurostat nama_10r_3empers, persons employed (national accounts)",
+        ),
+        WZ2008_SECTION_GROUPS: Bilingual(
+            "Regionalstatistik 13111-07-05-4, sozialversicherungspflichtig Beschäftigte",
+            "Regionalstatistik 13111-07-05-4, employees subject to social insurance",
+        ),
+    }.get(classification, Bilingual(f"{measure} ({classification})", f"{measure} ({classification})"))
+    persons = (
+        Bilingual("Erwerbstätigen", "persons employed")
+        if measure == "employment_thousand_persons"
+        else Bilingual("Beschäftigten", "employees")
+    )
     return Universe(within, level, measure, classification, industries, scale, source_name, persons)
 
 
@@ -209,7 +220,7 @@ class Target:
     members: tuple[str, ...]
     group: RegionGroup | None
     level: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (German, English)
 
 
 def _nuts_of_kreise(wh: Warehouse) -> dict[str, str]:
@@ -225,7 +236,7 @@ def translate(wh: Warehouse, region: RegionSelection, within: str) -> Target:
     """The target at the candidates' level of ``within`` (see the module docstring)."""
     level = region.level.value
     members = tuple(region.members)
-    note: list[str] = []
+    note: list[tuple[str, str]] = []  # (German, English)
     if within == "eu":
         to = RegionLevel.NUTS3.value
         if level == RegionLevel.DE_KREIS.value:
@@ -238,7 +249,7 @@ def translate(wh: Warehouse, region: RegionSelection, within: str) -> Target:
                 )
             members = tuple(dict.fromkeys(nuts[m] for m in members))
             note.append(
-                f"{region.ref} als NUTS-3: {' + '.join(members)} (NUTS-Codes der Kreise {', '.join(region.members)})."
+                both("peers_as_nuts3", region=region.ref, members=" + ".join(members), kreise=list(region.members))
             )
         elif level != to:
             raise RegiolensError(
@@ -258,7 +269,7 @@ def translate(wh: Warehouse, region: RegionSelection, within: str) -> Target:
                     "outside Germany, or import the BKG registry (kreise_ags_nuts3.csv)"
                 )
             members = tuple(dict.fromkeys(k for m in members for k in sorted(by_nuts[m])))
-            note.append(f"{region.ref} als Kreis: {' + '.join(members)}.")
+            note.append(both("peers_as_kreis", region=region.ref, members=" + ".join(members)))
         elif not level.startswith("de:"):
             raise RegiolensError(f"peers within Germany need a German region, not {level}")
     if region.group is None and len(members) == 1:
@@ -366,9 +377,12 @@ def _is_extra_regio(level: str, code: str) -> bool:
     return level.startswith("nuts") and len(code) > 2 and set(code[2:]) == {"Z"}
 
 
-def _shorten(codes: Sequence[str], limit: int = 12) -> str:
+def _shorten(codes: Sequence[str], limit: int = 12) -> Bilingual:
     shown = ", ".join(codes[:limit])
-    return shown + (f" und {len(codes) - limit} weitere" if len(codes) > limit else "")
+    if len(codes) <= limit:
+        return Bilingual(shown, shown)
+    more = both("and_more", n=len(codes) - limit)
+    return Bilingual(shown + more[0], shown + more[1])
 
 
 # --------------------------------------------------------------------------------------------- peers
@@ -408,7 +422,7 @@ def peers(
     area_years = available_years(wh, AREA, TOTAL_CLASSIFICATION, level)
     pop_year, area_year = _pick_year(pop_years, year), _pick_year(area_years, year)
 
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []  # (German, English)
     explicit = indicators is not None
     chosen = list(dict.fromkeys(indicators if indicators is not None else DEFAULT_INDICATORS))
     if not explicit and pop_year is not None and area_year is not None:
@@ -425,7 +439,7 @@ def peers(
                     " choose other indicators (e.g. --indicators structure,size)"
                 )
             chosen.remove("growth")
-            notes.append(f"Wachstum entfällt: die Daten ({u.source_name}) enthalten nur das Jahr {years_known[0]}.")
+            notes.append(both("peers_no_growth", source=u.source_name, year=years_known[0]))
     else:
         base_year = base_year or years_known[0]
         if base_year >= year:
@@ -519,30 +533,26 @@ def peers(
         code = regions[r]
         result.append(Peer(code, name_of.get(code, code), float(d.distance[c]), rank, rows, de, en))
 
+    weight_words = Bilingual(weights_text(w, NAMES, "de"), weights_text(w, NAMES, "en"))
     notes[:0] = [
-        f"Distanz = Wurzel aus Σ_k w_k · d_k², d_k² = mittlere quadrierte Differenz der über {len(cand)} "
-        f"Kandidaten ({level}) standardisierten Werte des Indikators k; Gewichte "
-        + ", ".join(f"{NAMES[k][0]} {format_number(v, locale='de_DE')}" for k, v in w.items())
-        + ".",
+        both("peers_distance", n=len(cand), level=level, weights=weight_words),
         _definitions(chosen, u, base_year, year, pop_year, area_year),
         *target.notes,
     ]
     if pop_year is None or area_year is None:
-        notes.append(
-            f"Bevölkerung und Bevölkerungsdichte liegen im Warehouse für {level} nicht vor"
-            + (" (districts.csv importieren)." if level.startswith("de:") else ".")
-        )
+        hint = Bilingual(*both("peers_import_districts")) if level.startswith("de:") else ""
+        notes.append(both("peers_no_population", level=level, hint=hint))
     if target.group is not None:
-        notes.append(f"{target.group.label} aus den Mitgliedern summiert; Mitglieder sind keine Kandidaten.")
+        notes.append(both("group_summed_peers", group=target.group.label))
     used = [*cand, *(index[m] for m in target.members)]  # rows of the panel (the group row is not one)
     flagged = int((np.isnan(p.values[:, used])).sum())
     if flagged:
-        notes.append(f"{flagged} Zellen ohne Wert (geheim gehalten o. ä.) als 0 gezählt.")
+        notes.append(both("cells_counted_as_zero", n=flagged))
     if extra_regio:
-        notes.append(f"Extra-Regio ohne Gebietsbezug sind keine Kandidaten: {_shorten(extra_regio)}.")
+        notes.append(both("peers_extra_regio", codes=_shorten(extra_regio)))
     left_out = [c for r, c in enumerate(regions) if c not in excluded and not usable[r] and c not in extra_regio]
     if left_out:
-        notes.append(f"Ohne vollständige Angaben ausgelassen ({len(left_out)}): {_shorten(left_out)}")
+        notes.append(both("peers_left_out", n=len(left_out), codes=_shorten(left_out)))
     return Peers(
         region=region_ref(wh, region),
         year=year,
@@ -551,21 +561,24 @@ def peers(
         weights=w,
         peers=result,
         sources=sources(wh, sorted(source_ids)),
-        notes=notes,
+        notes=[de for de, _ in notes],
         within=within,
         region_level=level,
+        notes_en=[en for _, en in notes],
     )
 
 
 def _definitions(
     chosen: Sequence[str], u: Universe, base_year: int | None, year: int, pop_year: int | None, area_year: int | None
-) -> str:
-    """One German sentence defining the chosen indicators."""
-    what: dict[str, Callable[[], str]] = {
-        "structure": lambda: f"Struktur: Anteile der überschneidungsfreien Wirtschaftszweige {', '.join(u.industries)}",
-        "size": lambda: f"Größe: Logarithmus der {u.persons_de} ({u.source_name})",
-        "growth": lambda: f"Wachstum der {u.persons_de} {base_year} → {year}",
-        "population": lambda: f"Bevölkerung: Logarithmus der Einwohner ({pop_year})",
-        "density": lambda: f"Dichte: Logarithmus der Einwohner ({pop_year}) je km² ({area_year})",
+) -> tuple[str, str]:
+    """One sentence defining the chosen indicators, in German and in English."""
+    what: dict[str, Callable[[], tuple[str, str]]] = {
+        "structure": lambda: both("peers_structure", industries=list(u.industries)),
+        "size": lambda: both("peers_size", persons=u.persons, source=u.source_name),
+        "growth": lambda: both("peers_growth", persons=u.persons, base_year=base_year, year=year),
+        "population": lambda: both("peers_population", year=pop_year),
+        "density": lambda: both("peers_density", year=pop_year, area_year=area_year),
     }
-    return "; ".join(what[k]() for k in chosen) + "."
+    parts = [what[k]() for k in chosen]
+    de, en = "; ".join(p[0] for p in parts) + ".", "; ".join(p[1] for p in parts) + "."
+    return de, en[0].upper() + en[1:]

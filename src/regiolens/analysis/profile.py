@@ -36,7 +36,9 @@ from regiolens.analysis.results import (
 from regiolens.classifications import get_classification
 from regiolens.classifications.section_groups import BY_CODE, NON_OVERLAPPING, WZ2008_SECTION_GROUPS
 from regiolens.clusters import get_taxonomy, resolve, weight_matrix
+from regiolens.clusters.model import Taxonomy
 from regiolens.errors import RegiolensError
+from regiolens.i18n.messages import Bilingual, both
 from regiolens.metrics import location, shiftshare, specialisation, strength
 from regiolens.model import GERMANY_CODE, RegionLevel
 from regiolens.regions.resolve import RegionSelection
@@ -228,17 +230,23 @@ def _strong(
     everyone: Callable[[], _Everyone],
     reference: np.ndarray,
     reference_total: float,
-) -> tuple[np.ndarray, list[str]]:
-    """Strength of the region's columns; percentile rules rank it among all regions of its level."""
+) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Strength of the region's columns; percentile rules rank it among all regions of its level.
+
+    The notes come in pairs (German, English)."""
     rule = strength.PRESETS[preset]
     if rule.lq_quantile is None and rule.size_quantile is None:
         result = strength.classify_strength(lq_row[None, :], rule=preset, employment=employment_row[None, :])
-        return result.strong[0], list(result.notes)
+        return result.strong[0], list(zip(result.notes_de, result.notes, strict=True))
     all_ = everyone()
     lq_all = location.location_quotient(all_.values, all_.totals, reference, reference_total)
     result = strength.classify_strength(lq_all, rule=preset, employment=all_.values)
     row = all_.regions.index(sel.code)
-    notes = [*result.notes, f"{rule.name_de}: Perzentile über alle {len(all_.regions)} Regionen der Ebene"]
+    rule_name = Bilingual(rule.name_de, rule.name_en)
+    notes = [
+        *zip(result.notes_de, result.notes, strict=True),
+        both("percentiles_over_level", rule=rule_name, n=len(all_.regions)),
+    ]
     return result.strong[row], notes
 
 
@@ -312,14 +320,14 @@ def _cluster_rows(
     years: list[int],
     measure: str,
     classification: str,
-    taxonomy: str | None,
+    taxonomy: str | Taxonomy | None,
     x_tot: np.ndarray,
     e_tot: np.ndarray,
     confidence: float,
     nested: bool,
     preset: str,
     everyone_industries: Callable[[], _Everyone],
-) -> tuple[list[ClusterRow], list[str]]:
+) -> tuple[list[ClusterRow], list[tuple[str, str]]]:
     """The taxonomy's clusters in the region: figures where the data resolve them, the reason where not.
 
     A cluster's value is the weighted sum of its data codes (weights from the resolution; 1 for codes wholly
@@ -328,13 +336,13 @@ def _cluster_rows(
     """
     if taxonomy is None:
         return [], []
-    tax = get_taxonomy(taxonomy)
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else get_taxonomy(taxonomy)
     available = stored_codes(wh.ibis, measure=measure, classification=classification, region_level=region.level.value)
     resolutions = resolve(tax, classification, available)
     usable = [r for r in resolutions.values() if r.status != "not_resolvable"]
     by_id = {c.id: c for c in tax.clusters}
     figures: dict[str, IndustryRow] = {}
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []  # (German, English)
     if usable:
         data_codes, weights = weight_matrix(usable)
         reg = _series(wh, region, years, measure, classification, data_codes)
@@ -368,6 +376,7 @@ def _cluster_rows(
             status=r.status,
             reason=r.message,
             figures=figures.get(cid),
+            reason_de=r.message_de,
         )
         for cid, r in resolutions.items()
     ]
@@ -386,13 +395,14 @@ def profile(
     industries: Sequence[str] | None = None,
     preset: str = "lq>=1.25",
     confidence: float = 0.95,
-    taxonomy: str | None = "hannoverimpuls",
+    taxonomy: str | Taxonomy | None = "hannoverimpuls",
     industry_level: str | None = None,
 ) -> Profile:
     """Structure, LQs against ``reference``, growth and shift-share ``base_year`` → ``year`` of ``region``.
 
     ``year`` defaults to the latest year with data, ``base_year`` to the earliest. Groups are summed from
-    their members before any ratio. See the module docstring for the conventions.
+    their members before any ratio. See the module docstring for the conventions. ``taxonomy`` names the
+    cluster taxonomy (an id of :func:`regiolens.clusters.get_taxonomy`) or is one (e.g. an organisation's own).
     """
     codes, industry_map = industry_selection(
         wh, region.level.value, measure, classification, industries=industries, industry_level=industry_level
@@ -460,14 +470,13 @@ def profile(
         unrelated_variety=_num(variety.unrelated[0]),
     )
     notes = [
-        f"Anteile und Standortquotienten über die {len(codes)} überschneidungsfreien Wirtschaftszweige "
-        f"({classification}); Referenz: {region_ref(wh, reference).name}.",
+        both("profile_basis", n=len(codes), classification=classification, reference=region_ref(wh, reference).name),
         *strength_notes,
         *cluster_notes,
     ]
     flagged = [c for c, f in zip(codes, reg.flags[t1], strict=True) if f not in ("none", "estimated")]
     if flagged:
-        notes.append(f"Zellen ohne vollständigen Wert im Jahr {year}: {', '.join(flagged)}")
+        notes.append(both("cells_incomplete", year=year, codes=flagged))
     return Profile(
         region=region_ref(wh, region),
         reference=region_ref(wh, reference),
@@ -485,5 +494,6 @@ def profile(
         clusters=clusters,
         threshold=_threshold(preset),
         sources=sources(wh, reg.source_ids + ref.source_ids),
-        notes=notes,
+        notes=[de for de, _ in notes],
+        notes_en=[en for _, en in notes],
     )

@@ -124,8 +124,9 @@ class ClusterRow:
     name_de: str
     name_en: str
     status: str  # exact | approximation | not_resolvable (regiolens.clusters.resolve.Status)
-    reason: str
+    reason: str  # in English (as the CLI prints it); reason_de in German
     figures: IndustryRow | None
+    reason_de: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,8 @@ class Profile:
     clusters: list[ClusterRow]
     threshold: Threshold
     sources: list[SourceRef]
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # in German; notes_en the same in English
+    notes_en: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -288,9 +290,10 @@ class Peers:
     weights: dict[str, float]
     peers: list[Peer]
     sources: list[SourceRef]
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # in German; notes_en the same in English
     within: str = "de"
     region_level: str = "de:kreis"
+    notes_en: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -346,10 +349,11 @@ class ClusterOutlook:
     name_de: str
     name_en: str
     status: str
-    reason: str
+    reason: str  # in English; reason_de in German
     lq: float | None = None
     density: float | None = None
     national_growth: float | None = None
+    reason_de: str = ""
 
 
 @dataclass(frozen=True)
@@ -368,4 +372,5 @@ class Opportunities:
     strengths: list[StrengthAtRisk]
     clusters: list[ClusterOutlook]
     sources: list[SourceRef]
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # in German; notes_en the same in English
+    notes_en: list[str] = field(default_factory=list)

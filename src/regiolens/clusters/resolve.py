@@ -49,6 +49,7 @@ from regiolens.classifications.base import Level
 from regiolens.clusters._tree import compact
 from regiolens.clusters.model import FULL, Definition, Taxonomy
 from regiolens.errors import RegiolensError
+from regiolens.i18n.messages import classification_title, level_name, render
 from regiolens.model import TOTAL_INDUSTRY
 
 Status = Literal["exact", "approximation", "not_resolvable"]
@@ -102,6 +103,8 @@ class ClusterResolution:
     codes: tuple[ResolvedCode, ...]
     unresolved: tuple[UnresolvedCode, ...] = ()
     message: str = ""
+    message_de: str = ""
+    """``message`` in German (both from :data:`regiolens.i18n.messages.RESOLUTION_KINDS`)."""
 
     @property
     def industry_map(self) -> dict[str, str]:
@@ -311,7 +314,8 @@ def _resolve_one(
         derived=definition.derived,
         codes=tuple(resolved),
         unresolved=tuple(unresolved),
-        message=_message(status, data_clf, base, resolved, unresolved, depth),
+        message=_message(status, data_clf, base, resolved, unresolved, depth, "en"),
+        message_de=_message(status, data_clf, base, resolved, unresolved, depth, "de"),
     )
 
 
@@ -346,23 +350,35 @@ def _message(
     resolved: list[ResolvedCode],
     unresolved: list[UnresolvedCode],
     depth: int,
+    lang: str,
 ) -> str:
+    """Why the cluster is (not) resolvable, in ``lang`` (the templates are in :mod:`regiolens.i18n.messages`)."""
+    data = classification_title(data_clf.title)
     missing = [u.code for u in unresolved if u.reason == "missing"]
-    tail = f"; no rows in the data for {', '.join(missing)}" if missing else ""
+    tail = render("missing_rows", lang, codes=missing) if missing else ""
     if status == "exact":
-        return f"exact on {data_clf.title}{tail}"
+        return render("exact", lang, data=data, tail=tail)
     if status == "approximation":
-        proxies = [r for r in resolved if r.kind == "proxy"]
-        parts = ", ".join(f"{r.code} for {'/'.join(r.stands_for)} ({r.outside_share:.0%} outside)" for r in proxies)
-        return (
-            f"approximation on {data_clf.title}: coarser codes stand in — {parts}; outside shares count finest codes, "
-            f"not employment{tail}"
-        )
+        parts = [
+            render("proxy", lang, code=r.code, stands_for="/".join(r.stands_for), outside=_outside(r, lang))
+            for r in resolved
+            if r.kind == "proxy"
+        ]
+        return render("approximation", lang, data=data, parts=parts, tail=tail)
     coarse = sorted({u.coarse_code for u in unresolved if u.reason == "too_coarse" and u.coarse_code})
     if coarse:
-        level = base.levels[depth]
-        return (
-            f"not resolvable on {data_clf.title}: the data hold the cluster only within {', '.join(coarse)}, "
-            f"coarser than one {base.title} {level}; the cluster needs finer data{tail}"
+        return render(
+            "too_coarse",
+            lang,
+            data=data,
+            codes=coarse,
+            classification=classification_title(base.title),
+            level=level_name(base.levels[depth]),
+            tail=tail,
         )
-    return f"not resolvable on {data_clf.title}: the data hold none of the cluster's codes"
+    return render("none_held", lang, data=data)
+
+
+def _outside(code: ResolvedCode, lang: str) -> str:
+    """The outside share of a proxy as a whole percentage (``40%`` in English, ``40 %`` in German)."""
+    return f"{code.outside_share:.0%}" if lang == "en" else f"{code.outside_share * 100:.0f} %"

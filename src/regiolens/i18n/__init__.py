@@ -1,4 +1,8 @@
-"""Number and date formats of the user's language: German first (decimal comma, thousands dot)."""
+"""Number and date formats of the user's language: German first (decimal comma, thousands dot, true minus).
+
+Every number formatted for people goes through :func:`format_number` or :func:`format_share`, which write a
+negative number with the true minus sign (U+2212, as the charts' d3 format does), never the hyphen: ``−1,2``.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ def current_locale() -> str:
 
 
 def format_number(value: float | int, digits: int | None = None, locale: str | None = None) -> str:
-    """Format a number for people: ``32.870.228`` and ``1,25`` in German, ``32,870,228`` in English.
+    """Format a number for people: ``32.870.228``, ``1,25`` and ``−3`` in German, ``32,870,228`` in English.
 
     Integers (and floats without fraction when ``digits`` is None) get no decimals; other floats two
     significant decimals unless ``digits`` says otherwise.
@@ -27,12 +31,13 @@ def format_number(value: float | int, digits: int | None = None, locale: str | N
     loc = locale or current_locale()
     if digits is None:
         if isinstance(value, int) or float(value).is_integer():
-            return format_decimal(value, format="#,##0", locale=loc)
+            return format_decimal(value, format="#,##0", locale=loc).replace("-", MINUS)
         digits = 2
     pattern = "#,##0." + "0" * digits if digits > 0 else "#,##0"
-    return format_decimal(value, format=pattern, locale=loc)
+    return format_decimal(value, format=pattern, locale=loc).replace("-", MINUS)
 
 
 def format_share(value: float, digits: int = 1, locale: str | None = None) -> str:
-    """Format a share (0.123) as a percentage: ``12,3 %`` in German."""
-    return format_percent(value, format="#,##0." + "0" * digits + " %", locale=locale or current_locale())
+    """Format a share (0.123) as a percentage: ``12,3 %`` in German, ``−4,5 %`` for a fall."""
+    pattern = "#,##0." + "0" * digits + " %" if digits > 0 else "#,##0 %"
+    return format_percent(value, format=pattern, locale=locale or current_locale()).replace("-", MINUS)

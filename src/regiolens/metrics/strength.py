@@ -20,6 +20,7 @@ from functools import reduce
 import numpy as np
 from numpy.typing import ArrayLike
 
+from regiolens.i18n.messages import both
 from regiolens.metrics.stats import BoolArray, FloatArray, masked_quantile
 
 __all__ = [
@@ -176,6 +177,8 @@ class StrengthResult:
     conditions: tuple[Condition, ...]
     approximate: bool
     notes: tuple[str, ...]
+    notes_de: tuple[str, ...] = ()
+    """``notes`` in German (both from :data:`regiolens.i18n.messages.NOTE_KINDS`)."""
 
     def condition(self, key: str) -> Condition:
         """The condition named ``key`` (e.g. ``"lq_quantile"``)."""
@@ -229,7 +232,7 @@ def classify_strength(
     if r.size_quantile is not None and emp is None:
         raise ValueError(f"rule {r.key!r} needs employment")
 
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []  # (German, English)
     approximate = False
     relative = r.lq_quantile is not None or r.size_quantile is not None
     lq_known = np.isfinite(q)
@@ -274,10 +277,7 @@ def classify_strength(
         )
         if est is None:
             approximate = True
-            notes.append(
-                f"establishment counts missing: the condition 'establishments > {pe}(establishments)' was "
-                f"dropped, so this approximates {r.key!r} and may count more cells as strong than the rule as defined"
-            )
+            notes.append(both("establishments_missing", p=pe, rule=repr(r.key)))
         else:
             est_known = np.isfinite(est)
             known &= est_known
@@ -312,9 +312,7 @@ def classify_strength(
             )
         )
     if relative and not np.all(known):
-        notes.append(
-            f"{int(np.sum(~known))} cell(s) with unknown values: not classified, and left out of the percentiles"
-        )
+        notes.append(both("cells_unknown", n=int(np.sum(~known))))
 
     strong = np.ones(q.shape, dtype=bool)
     for c in conditions:
@@ -326,7 +324,8 @@ def classify_strength(
         known=known,
         conditions=tuple(conditions),
         approximate=approximate,
-        notes=tuple(notes),
+        notes=tuple(en for _, en in notes),
+        notes_de=tuple(de for de, _ in notes),
     )
 
 

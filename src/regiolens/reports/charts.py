@@ -17,7 +17,9 @@ import copy
 import itertools
 import math
 import re
+import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -140,10 +142,15 @@ def _finish(
     subtitle: str,
     caption: Sequence[str],
 ) -> dict[str, Any]:
-    """The spec of ``chart`` with a heading on top, the caption lines underneath and the house style."""
+    """The spec of ``chart`` with a heading on top, the caption lines underneath and the house style.
+
+    Caption lines longer than :data:`CAPTION_WIDTH` characters are wrapped (a long line would widen the chart and
+    push the legends away from the plot).
+    """
+    lines = [part for line in caption for part in textwrap.wrap(line, CAPTION_WIDTH, break_on_hyphens=False) or [""]]
     captioned = chart.properties(
         title=alt.TitleParams(
-            list(caption),
+            lines,
             orient="bottom",
             anchor="start",
             fontSize=10,
@@ -185,6 +192,7 @@ def lq_choropleth(
     threshold: Threshold | None = None,
     *,
     vintage: str | None = None,
+    reference_name: str | None = None,
     width: int = 420,
     height: int = 420,
 ) -> dict[str, Any]:
@@ -194,7 +202,8 @@ def lq_choropleth(
     (missing or suppressed) are grey, "keine Daten"; the regions in ``lq_map.highlight`` are outlined.
     The tooltip shows name, LQ, employees and the quality flag. ``threshold`` (the preset of the
     report) is named in the caption, and so is ``vintage`` (the data vintage of the map's source,
-    which :class:`LQMap` does not carry; "unbekannt" when not given).
+    which :class:`LQMap` does not carry; "unbekannt" when not given). The reference area is named in words:
+    ``reference_name`` (e.g. the profile's reference), else Germany for the national reference, else its code.
     """
     lg = check_lang(lang)
     values = {v.code: v for v in lq_map.values}
@@ -235,6 +244,7 @@ def lq_choropleth(
         .encode(
             color=alt.Color(
                 "properties.lq_class:N",
+                title=phrase("lq_class", lg),
                 scale=alt.Scale(domain=domain, range=[*LQ_COLOURS, NO_DATA_COLOUR]),
                 legend=alt.Legend(title=label("lq", lg), orient="right", symbolType="square", symbolSize=160),
                 sort=domain,
@@ -252,7 +262,7 @@ def lq_choropleth(
     industry = text.name(lq_map.label_de, lq_map.label_en, lg)
     caption = text.caption(
         lg,
-        reference=lq_map.reference,
+        reference=reference_name or text.reference_name(lq_map.reference, lg),
         period=str(lq_map.year),
         threshold=threshold,
         attribution=list(dict.fromkeys(lq_map.attribution)),
@@ -268,13 +278,81 @@ def lq_choropleth(
 # ----------------------------------------------------------------------------------------------- bubbles
 
 
+BUBBLE_WIDTH, BUBBLE_HEIGHT = 620, 380
+"""Size of the portfolio chart's plot in pixels (the page scales it down on narrow screens, never up)."""
+
+LABEL_FONT_SIZE = 10
+CHAR_WIDTH = 0.6 * LABEL_FONT_SIZE
+"""Average width of a character of the labels (DejaVu Sans), for the placement of the labels."""
+
+LABEL_PLACES: dict[str, tuple[str, str]] = {
+    "right": ("left", "middle"),
+    "left": ("right", "middle"),
+    "above": ("center", "bottom"),
+    "below": ("center", "top"),
+}
+"""Where a bubble's label may sit, in order of preference, with the text's alignment and baseline there."""
+
+
+@dataclass(frozen=True)
+class _Box:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, other: _Box) -> bool:
+        return not (
+            self.right <= other.left or other.right <= self.left or self.bottom <= other.top or other.bottom <= self.top
+        )
+
+
+def _bubble_labels(
+    points: Sequence[tuple[float, float, float, str]], width: float, height: float, limit: int
+) -> list[tuple[str, float, float] | None]:
+    """Where to write each bubble's label so that no two labels overlap and none covers another bubble's centre.
+
+    ``points`` are (x, y, radius, label) in pixels of the plot, in order of importance; at most ``limit`` labels
+    are placed, each at the first free place of :data:`LABEL_PLACES`. Returns per point ``(place, x, y)`` (the
+    anchor of the text in pixels) or ``None`` for a bubble left unlabelled (its tooltip and the table name it).
+    """
+    placed: list[_Box] = []
+    centres = [_Box(x - 2, y - 2, x + 2, y + 2) for x, y, _, _ in points]
+    out: list[tuple[str, float, float] | None] = []
+    for i, (x, y, r, name) in enumerate(points):
+        found = None
+        w, h = len(name) * CHAR_WIDTH, LABEL_FONT_SIZE + 2
+        for place in LABEL_PLACES if len(placed) < limit else ():
+            ax, ay = {
+                "right": (x + r + 3, y),
+                "left": (x - r - 3, y),
+                "above": (x, y - r - 2),
+                "below": (x, y + r + 2),
+            }[place]
+            left = {"right": ax, "left": ax - w}.get(place, ax - w / 2)
+            top = {"above": ay - h, "below": ay}.get(place, ay - h / 2)
+            box = _Box(left, top, left + w, top + h)
+            inside = box.left >= -4 and box.right <= width + 4 and box.top >= -4 and box.bottom <= height + 4
+            clear = not any(box.overlaps(b) for b in placed) and not any(
+                box.overlaps(c) for j, c in enumerate(centres) if j != i
+            )
+            if inside and clear:
+                found = (place, ax, ay)
+                placed.append(box)
+                break
+        out.append(found)
+    return out
+
+
 def bubble_chart(profile: Profile, lang: str = "de", *, max_rows: int | None = None) -> dict[str, Any]:
     """Industry portfolio: growth (x, %), location quotient (y, log scale, rule at 1), employees (area).
 
-    One bubble per industry row, the :data:`BUBBLE_LABELS` largest with their names; strong industries
-    (by the profile's threshold) in red, small numbers marked ``*`` and drawn paler. Rows without
-    growth, employees or a positive LQ cannot be placed and are named in the caption. ``max_rows``
-    keeps the largest industries by employees.
+    One bubble per industry row; strong industries (by the profile's threshold) in red, small numbers marked
+    ``*`` and drawn paler. Labels name the strong industries first, then the largest, at most
+    :data:`BUBBLE_LABELS`, each where it overlaps no other label and no other bubble's centre (the tooltip and
+    the table name every one). The scales' domains are set here (not left to Vega), so that the labels can be
+    placed in pixels. Rows without growth, employees or a positive LQ cannot be placed and are named in the
+    caption. ``max_rows`` keeps the largest industries by employees. The legends stand right of the plot.
     """
     lg = check_lang(lang)
     everything = [text.finite(r) for r in profile.industries]
@@ -285,49 +363,68 @@ def bubble_chart(profile: Profile, lang: str = "de", *, max_rows: int | None = N
         if r.growth is not None and r.lq is not None and r.lq > 0 and r.employment is not None and r.employment > 0
     ]
     strong, other = label("strong", lg), phrase("not_strong", lg)
-    named = {id(r) for r in sorted(shown, key=lambda r: -(r.employment or 0.0))[:BUBBLE_LABELS]}
-    data = [
-        {
-            "code": r.code,
-            "label": _industry_label(r, lg),
-            "name": _industry_label(r, lg) if id(r) in named else "",
-            "employment": r.employment,
-            "lq": r.lq,
-            "growth": r.growth,
-            "strong": strong if r.strong else other,
-            "small_number": phrase("yes", lg) if r.small_number else phrase("no", lg),
-            "opacity": 0.35 if r.small_number else 0.7,
-        }
-        for r in shown
-    ]
+    limit = threshold_value(profile.threshold)
+    growths = [float(r.growth) for r in shown if r.growth is not None] + [0.0]
+    span = (max(growths) - min(growths)) or 0.1
+    x_domain = (min(growths) - 0.08 * span, max(growths) + 0.08 * span)
+    lq_values = [float(r.lq) for r in shown if r.lq is not None] + [1.0, *(v for v in [limit] if v)]
+    y_domain = (min(lq_values) / 1.2, max(lq_values) * 1.2)
+    biggest = max((float(r.employment) for r in shown if r.employment is not None), default=1.0)
+
+    def pixels(r: IndustryRow) -> tuple[float, float, float]:
+        x = (float(r.growth or 0.0) - x_domain[0]) / (x_domain[1] - x_domain[0]) * BUBBLE_WIDTH
+        share = math.log(float(r.lq or 1.0) / y_domain[0]) / math.log(y_domain[1] / y_domain[0])
+        radius = math.sqrt(float(r.employment or 0.0) / biggest * BUBBLE_AREA / math.pi)
+        return x, BUBBLE_HEIGHT * (1 - share), radius
+
+    def value_at(px: float, py: float) -> tuple[float, float]:
+        growth = x_domain[0] + px / BUBBLE_WIDTH * (x_domain[1] - x_domain[0])
+        lq = y_domain[0] * (y_domain[1] / y_domain[0]) ** (1 - py / BUBBLE_HEIGHT)
+        return growth, lq
+
+    order = sorted(range(len(shown)), key=lambda i: (not shown[i].strong, -(shown[i].employment or 0.0)))
+    places = _bubble_labels(
+        [(*pixels(shown[i]), _industry_label(shown[i], lg)) for i in order], BUBBLE_WIDTH, BUBBLE_HEIGHT, BUBBLE_LABELS
+    )
+    place_of = {order[k]: found for k, found in enumerate(places)}
+    data = []
+    for i, r in enumerate(shown):
+        found = place_of.get(i)
+        label_growth, label_lq = value_at(found[1], found[2]) if found else (r.growth, r.lq)
+        data.append(
+            {
+                "code": r.code,
+                "label": _industry_label(r, lg),
+                "place": found[0] if found else "",
+                "label_growth": label_growth,
+                "label_lq": label_lq,
+                "employment": r.employment,
+                "lq": r.lq,
+                "growth": r.growth,
+                "strong": strong if r.strong else other,
+                "small_number": phrase("yes", lg) if r.small_number else phrase("no", lg),
+                "opacity": 0.35 if r.small_number else 0.7,
+            }
+        )
     notes = _selection_notes(everything, rows, shown, lg)
-    if len(shown) > BUBBLE_LABELS:
-        notes.insert(0, phrase("labelled", lg, n=BUBBLE_LABELS))
+    labelled = sum(found is not None for found in places)
+    if labelled < len(shown):
+        notes.insert(0, phrase("labelled", lg, n=labelled, total=len(shown)))
     caption = text.profile_caption(profile, lg, notes=notes)
     title = phrase("bubble_title", lg) + " " + profile.region.name
     subtitle = phrase("bubble_subtitle", lg, base_year=profile.base_year, year=profile.year)
     growth_title = f"{label('growth', lg)} {profile.base_year}–{profile.year}"
-    lq_values = [r.lq for r in shown if r.lq is not None] + [1.0]
-    limit = threshold_value(profile.threshold)
+    x_scale = alt.Scale(domain=list(x_domain), nice=False, zero=False)
+    y_scale = alt.Scale(type="log", domain=list(y_domain), nice=False)
     base = alt.Chart(alt.Data(values=data)).encode(
-        x=alt.X(
-            "growth:Q",
-            title=growth_title,
-            axis=alt.Axis(format=".0%", tickCount=6, labelOverlap=True),
-            scale=alt.Scale(zero=True, nice=True, padding=24),
-        ),
-        y=alt.Y(
-            "lq:Q",
-            title=label("lq", lg),
-            scale=alt.Scale(type="log", nice=False, padding=24),
-            axis=alt.Axis(format="~g", values=_log_ticks([*lq_values, *(v for v in [limit] if v)])),
-        ),
+        x=alt.X("growth:Q", title=growth_title, axis=alt.Axis(format=".0%", tickCount=8), scale=x_scale),
+        y=alt.Y("lq:Q", title=label("lq", lg), scale=y_scale, axis=alt.Axis(format="~g", values=_log_ticks(lq_values))),
     )
     bubbles = base.mark_circle(stroke="white", strokeWidth=1).encode(
         size=alt.Size(
             "employment:Q",
             title=label("employment", lg),
-            scale=alt.Scale(range=[0, BUBBLE_AREA], zero=True),
+            scale=alt.Scale(domain=[0, biggest], range=[0, BUBBLE_AREA]),
             legend=alt.Legend(format=",.0f", orient="right", tickCount=3),
         ),
         color=alt.Color(
@@ -347,15 +444,24 @@ def bubble_chart(profile: Profile, lang: str = "de", *, max_rows: int | None = N
             alt.Tooltip("small_number:N", title=label("small_number", lg)),
         ],
     )
-    radius = round((BUBBLE_AREA / math.pi) ** 0.5)
-    names = base.mark_text(align="left", dx=radius + 3, fontSize=10, color="#222222").encode(text="name:N")
+    names = [
+        alt.Chart(alt.Data(values=data))
+        .mark_text(align=align, baseline=baseline, fontSize=LABEL_FONT_SIZE, color="#222222")  # type: ignore[arg-type]
+        .encode(
+            x=alt.X("label_growth:Q", scale=x_scale),
+            y=alt.Y("label_lq:Q", scale=y_scale),
+            text="label:N",
+        )
+        .transform_filter(alt.datum.place == place)
+        for place, (align, baseline) in LABEL_PLACES.items()
+    ]
     layers: list[alt.Chart] = [
         alt.Chart().mark_rule(color="#555555").encode(y=alt.datum(1.0)),
         alt.Chart().mark_rule(color="#999999", strokeDash=[2, 2]).encode(x=alt.datum(0.0)),
     ]
     if limit is not None and limit != 1.0:
         layers.append(alt.Chart().mark_rule(color=STRONG_COLOUR, strokeDash=[5, 4]).encode(y=alt.datum(limit)))
-    chart = alt.layer(*layers, bubbles, names).properties(width=380, height=300)
+    chart = alt.layer(*layers, bubbles, *names).properties(width=BUBBLE_WIDTH, height=BUBBLE_HEIGHT)
     return _finish(chart, title, subtitle, caption)
 
 

@@ -393,7 +393,7 @@ def cluster_table(profile: Profile, lang: Lang) -> Table:
             Cell(c.taxonomy),
             Cell(text.name(c.name_de, c.name_en, lang)),
             Cell(text.status_label(c.status, lang), css="status"),
-            Cell(c.reason or MISSING, css="reason"),
+            Cell(text.reason(c, lang) or MISSING, css="reason"),
         ]
         if f is None:
             cells += [Cell(MISSING, numeric=True)] * 4 + [Cell("")]
@@ -617,7 +617,7 @@ def peers_view(peers: Peers, lang: Lang) -> PeersView:
         title=f"{word('peers_title', lang)}: {peers.region.name}",
         lead=lead,
         table=peers_table(peers, lang),
-        notes=list(peers.notes),
+        notes=text.notes(peers, lang),
         source_lines=_source_lines(peers.sources, lang),
     )
 
@@ -704,7 +704,7 @@ def cluster_outlook_table(opportunities: Opportunities, lang: Lang) -> Table:
                     _n(c.lq, lang, 2),
                     _n(c.density, lang, 2),
                     Cell(_signed_pct(c.national_growth, lang), numeric=True),
-                    Cell(c.reason or MISSING, css="reason"),
+                    Cell(text.reason(c, lang) or MISSING, css="reason"),
                 ],
             )
         )
@@ -732,7 +732,7 @@ def opportunities_view(opportunities: Opportunities, lang: Lang, anchor: str) ->
         opportunities=opportunities_table(opportunities, lang),
         strengths=strengths_table(opportunities, lang),
         clusters=cluster_outlook_table(opportunities, lang),
-        notes=list(opportunities.notes),
+        notes=text.notes(opportunities, lang),
         source_lines=_source_lines(opportunities.sources, lang),
     )
 
@@ -792,7 +792,7 @@ def profile_view(
         development=development_table(profile, lang),
         structure_title=word("structure", lang, year=profile.year),
         development_title=word("development", lang, period=text.years(profile)),
-        notes=list(profile.notes),
+        notes=text.notes(profile, lang),
         peers=peers_view(peers, lang) if peers is not None else None,
         opportunities=opportunities_view(opportunities, lang, anchor) if opportunities is not None else None,
     )
@@ -865,7 +865,10 @@ def render_html(
     sources = sections.sources(attached)
     map_svg = None
     if lq_map is not None:
-        spec = charts.lq_choropleth(lq_map, lg, first.threshold, vintage=text.vintages(sources, lg))
+        reference = first.reference.name if first.reference.ref == lq_map.reference else None
+        spec = charts.lq_choropleth(
+            lq_map, lg, first.threshold, vintage=text.vintages(sources, lg), reference_name=reference
+        )
         map_svg = _chart(spec, lg, "map")
     region_names = [p.region.name for p in profiles]
     kicker = phrase("comparison_report" if comparison else "report", lg)

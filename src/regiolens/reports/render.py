@@ -10,7 +10,9 @@ comma and thousands dot in German, and a non-breaking space before the percent s
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
 import vl_convert as vlc
@@ -49,9 +51,51 @@ def _convert(spec: dict[str, Any], lang: str, kind: str, scale: float = 1.0) -> 
 
 
 def to_svg(spec: dict[str, Any], lang: str = "de") -> str:
-    """The chart as an SVG document (text as ``<text>`` elements, fonts by name, no external references)."""
+    """The chart as an SVG document (text as ``<text>`` elements, fonts by name, no external references).
+
+    The labels Vega writes for screen readers on axes, legends and titles are English whatever the chart's
+    language (an axis ``description`` does not replace them); in a German chart they are put into German here.
+    """
     svg: str = _convert(spec, lang, "svg")
-    return svg
+    return localise_aria(svg) if check_lang(lang) == "de" else svg
+
+
+_ARIA = re.compile(r'aria-label="([^"]*)"')
+_ARIA_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"([XY])-axis titled '(.*)' for a (?:\w+ )*scale with values from (.*) to (.*)"),
+        r"\1-Achse „\2“ von \3 bis \4",
+    ),
+    (
+        re.compile(r"([XY])-axis titled '(.*)' for a discrete scale with (\d+) values?: (.*)"),
+        r"\1-Achse „\2“ mit \3 Werten: \4",
+    ),
+    (re.compile(r"([XY])-axis for a discrete scale with (\d+) values?: (.*)"), r"\1-Achse mit \2 Werten: \3"),
+    (re.compile(r"([XY])-axis titled '(.*)'.*"), r"\1-Achse „\2“"),
+    (re.compile(r"Symbol legend titled '(.*)' for [\w ]+ with (\d+) values?: (.*)"), r"Legende „\1“ mit \2 Werten: \3"),
+    (
+        re.compile(r"Symbol legend titled '(.*)' for [\w ]+ with values from (.*) to (.*)"),
+        r"Legende „\1“ von \2 bis \3",
+    ),
+    (re.compile(r"(?:Symbol|Gradient) legend titled '(.*)'.*"), r"Legende „\1“"),
+    (re.compile(r"Subtitle text '(.*)'"), r"Untertitel: \1"),
+    (re.compile(r"Title text '(.*)'"), r"Titel: \1"),
+)
+"""Vega's English screen-reader labels (vega-encode, ``aria``) and their German forms."""
+
+
+def localise_aria(svg: str) -> str:
+    """An SVG with Vega's English labels of axes, legends and titles in German (``ending with`` → ``bis``)."""
+
+    def german(match: re.Match[str]) -> str:
+        label = html.unescape(match.group(1))
+        for pattern, replacement in _ARIA_FORMS:
+            if pattern.fullmatch(label):
+                label = pattern.sub(replacement, label).replace(", ending with ", " … ")
+                break
+        return f'aria-label="{html.escape(label, quote=True)}"'
+
+    return _ARIA.sub(german, svg)
 
 
 def to_png(spec: dict[str, Any], scale: float = 2, lang: str = "de") -> bytes:

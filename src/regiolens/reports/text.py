@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any, Literal, TypeVar, cast
+
+from babel.dates import format_date
 
 from regiolens.analysis.results import LABELS, Profile, SourceRef, Threshold
 from regiolens.errors import RegiolensError
-from regiolens.i18n import MINUS, format_number, format_share
+from regiolens.i18n import format_number, format_share
+from regiolens.model import GERMANY_CODE
 
 Lang = Literal["de", "en"]
 """The language of a report or chart."""
@@ -149,8 +154,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Shown: the {n} largest of {total} industries by employees; all in the table.",
     },
     "labelled": {
-        "de": "Beschriftet: die {n} größten Branchen; alle Werte in der Tabelle.",
-        "en": "Labelled: the {n} largest industries; all values in the table.",
+        "de": "Beschriftet: {n} von {total} Branchen (die starken, dann die größten, ohne Überdeckung); alle Werte "
+        "in der Tabelle.",
+        "en": "Labelled: {n} of {total} industries (the strong ones, then the largest, without overlap); all values "
+        "in the table.",
     },
     "small_number_note": {
         "de": "* kleine Fallzahl: mit Vorsicht lesen",
@@ -218,6 +225,11 @@ def universe_text(universe: str, lang: Lang) -> str:
     return f"{num(int(count), lang)} {level_name(level, lang)}"
 
 
+def reference_name(ref: str, lang: Lang) -> str:
+    """A reference area in words: Germany for the national reference (``DG``), else the reference as given."""
+    return name("Deutschland", "Germany", lang) if ref in (GERMANY_CODE, "de") else ref
+
+
 def check_lang(lang: str) -> Lang:
     """``lang`` as a :data:`Lang`; anything but ``"de"`` or ``"en"`` is a :class:`RegiolensError`."""
     if lang not in LOCALES:
@@ -281,7 +293,7 @@ def num(value: float | int | None, lang: Lang, digits: int | None = None) -> str
     value = known(value)
     if value is None:
         return MISSING
-    return format_number(value, digits=digits, locale=locale(lang)).replace("-", MINUS)
+    return format_number(value, digits=digits, locale=locale(lang))
 
 
 def pct(value: float | None, lang: Lang, digits: int = 1) -> str:
@@ -289,12 +301,24 @@ def pct(value: float | None, lang: Lang, digits: int = 1) -> str:
     value = known(value)
     if value is None:
         return MISSING
-    return format_share(value, digits=digits, locale=locale(lang)).replace("-", MINUS).replace(" %", NBSP + "%")
+    return format_share(value, digits=digits, locale=locale(lang)).replace(" %", NBSP + "%")
 
 
 def name(de: str, en: str, lang: Lang) -> str:
     """The German or English one of two names."""
     return de if lang == "de" else en
+
+
+def notes(result: Any, lang: Lang) -> list[str]:
+    """The notes of a profile, peers or opportunities result in ``lang`` (``notes`` German, ``notes_en`` English)."""
+    english = getattr(result, "notes_en", None)
+    return list(english if lang == "en" and english else result.notes)
+
+
+def reason(item: Any, lang: Lang) -> str:
+    """Why a cluster is (not) resolvable, in ``lang`` (``reason`` English, ``reason_de`` German)."""
+    german = str(getattr(item, "reason_de", None) or "")
+    return german if lang == "de" and german else str(item.reason)
 
 
 def industry_names(profiles: Sequence[Profile], codes: Iterable[str], lang: Lang) -> list[str]:
@@ -314,14 +338,41 @@ def threshold_text(threshold: Threshold, lang: Lang) -> str:
 
 
 def vintages(sources: Iterable[SourceRef], lang: Lang) -> str:
-    """The data vintages of the sources, distinct and in order; "unbekannt" when none is known."""
-    found = list(dict.fromkeys(_vintage_date(s.vintage) for s in sources if s.vintage))
+    """The data vintages of the sources as dates in ``lang``, distinct and in order; "unbekannt" when none is known."""
+    found = list(dict.fromkeys(vintage_text(s.vintage, lang) for s in sources if s.vintage))
     return "; ".join(found) if found else phrase("vintage_unknown", lang)
 
 
-def _vintage_date(vintage: str) -> str:
-    """``"17.08.2021 / 20:24:09"`` → ``"17.08.2021"``: a report names the day, not the second of an export."""
-    return vintage.split(" / ")[0].strip()
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def vintage_date(vintage: str) -> date | None:
+    """The day of a source's vintage as the sources write it: ``17.08.2021 / 20:24:09`` (GENESIS), ``2018-12-31``,
+    ``2026-07-31T23:00:00+0200`` (Eurostat); ``None`` when it names no day (then it is shown as written).
+
+    A report names the day, not the second of an export.
+    """
+    text = vintage.strip()
+    for pattern, order in ((_GERMAN_DATE, (3, 2, 1)), (_ISO_DATE, (1, 2, 3))):
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(*(int(match.group(i)) for i in order))
+            except ValueError:
+                return None
+    return None
+
+
+def vintage_text(vintage: str, lang: Lang) -> str:
+    """A source's vintage as a date in ``lang`` (``17.08.2021``, ``17 Aug 2021``), else as the source wrote it."""
+    day = vintage_date(vintage)
+    return date_text(day, lang) if day else vintage.strip()
+
+
+def date_text(day: date, lang: Lang, form: str = "medium") -> str:
+    """A date in the language's format: ``17.08.2021`` in German, ``17 Aug 2021`` in English (Babel, CLDR)."""
+    return format_date(day, format=form, locale=locale(lang))
 
 
 def attributions(sources: Iterable[SourceRef], extra: Sequence[str] = ()) -> list[str]:

@@ -272,7 +272,7 @@ def cluster_sheet(profiles: Sequence[Profile], lang: Lang) -> Sheet:
                 "name_de": c.name_de,
                 "name_en": c.name_en,
                 "status": text.status_label(c.status, lang),
-                "reason": c.reason,
+                "reason": text.reason(c, lang),
             }
             if c.figures is not None:
                 values = _industry_values(c.figures, lang)

@@ -17,6 +17,7 @@ import math
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
@@ -63,6 +64,9 @@ RATE_WINDOW = timedelta(minutes=15)
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 """How stale an API token's ``last_used_at`` may be before a request updates it."""
 
+AUDIT_PAGE_SIZE = 50
+"""Audit entries per page of :func:`audit_log`."""
+
 LOGIN_FAILED = "E-Mail oder Passwort falsch"
 """The one message for every failed login: it does not tell whether the address exists."""
 
@@ -86,6 +90,22 @@ class RateLimited(AuthError):
 
 class PermissionDenied(RegiolensError):
     """The user's role in the organisation does not allow the action."""
+
+
+class WeakPassword(RegiolensError):
+    """A password shorter than :data:`MIN_PASSWORD_LENGTH`."""
+
+
+class AlreadyMember(RegiolensError):
+    """The user is a member of the organisation already (change the role instead)."""
+
+
+class NotAMember(RegiolensError):
+    """The user is no member of the organisation."""
+
+
+class LastAdmin(RegiolensError):
+    """The change would leave the organisation without an admin, and nobody could administer it in the browser."""
 
 
 # ------------------------------------------------------------------ audit
@@ -196,8 +216,7 @@ def create_user(
     if not _EMAIL.fullmatch(email) or len(email) > EMAIL_LENGTH:
         raise RegiolensError(f"{email!r} is not an e-mail address")
     name = _name(name, "user")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise RegiolensError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    check_password(password)
     if s.scalar(select(User.id).where(User.email == email)) is not None:
         raise RegiolensError(f"a user with the e-mail address {email!r} exists already")
     org = get_organisation(s, organisation)
@@ -224,6 +243,77 @@ def set_role(s: Session, email: str, organisation: str, role: Role, actor: User 
     detail = {"email": user.email, "organisation": organisation, "role": str(role), "previous": previous}
     audit(s, actor, "set_role", "user", user.id, detail, org.id)
     return membership
+
+
+def check_password(password: str) -> None:
+    """Raise :class:`WeakPassword` unless the password has at least :data:`MIN_PASSWORD_LENGTH` characters."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def members(s: Session, organisation_id: int) -> list[Membership]:
+    """The organisation's memberships, with their users loaded, by user name."""
+    return list(
+        s.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .options(selectinload(Membership.user))
+            .where(Membership.organisation_id == organisation_id)
+            .order_by(func.lower(User.name), User.id)
+        )
+    )
+
+
+def _membership(s: Session, email: str, organisation: str) -> Membership:
+    user = get_user(s, email)
+    org = get_organisation(s, organisation)
+    membership = s.get(Membership, (user.id, org.id))
+    if membership is None:
+        raise NotAMember(f"{user.email!r} is no member of organisation {organisation!r}")
+    return membership
+
+
+def _keep_an_admin(s: Session, membership: Membership, new_role: Role | None) -> None:
+    """Raise :class:`LastAdmin` when ``membership`` is the organisation's last admin and would lose the role.
+
+    ``new_role`` ``None``: the membership is removed. On PostgreSQL the admins' rows are locked until the
+    transaction ends, so that two admins demoting each other at the same time cannot both succeed.
+    """
+    if membership.role != Role.admin or new_role == Role.admin:
+        return
+    admins = s.scalars(
+        select(Membership.user_id)
+        .where(Membership.organisation_id == membership.organisation_id, Membership.role == Role.admin)
+        .with_for_update()
+    ).all()
+    if len(admins) <= 1:
+        raise LastAdmin(f"{membership.user.email!r} is the last admin of organisation {membership.organisation.slug!r}")
+
+
+def add_member(s: Session, email: str, organisation: str, role: Role, actor: User | None = None) -> Membership:
+    """Make an existing user a member of ``organisation`` with ``role``; :class:`AlreadyMember` when one already."""
+    user = get_user(s, email)
+    org = get_organisation(s, organisation)
+    if s.get(Membership, (user.id, org.id)) is not None:
+        raise AlreadyMember(f"{user.email!r} is a member of organisation {organisation!r} already")
+    return set_role(s, user.email, organisation, role, actor)
+
+
+def change_role(s: Session, email: str, organisation: str, role: Role, actor: User | None = None) -> Membership:
+    """Give a member of ``organisation`` another role; :class:`LastAdmin` when the last admin would be demoted."""
+    _keep_an_admin(s, _membership(s, email, organisation), role)
+    return set_role(s, email, organisation, role, actor)
+
+
+def remove_member(s: Session, email: str, organisation: str, actor: User | None = None) -> None:
+    """End the user's membership of ``organisation`` (the user stays); :class:`LastAdmin` for its last admin."""
+    membership = _membership(s, email, organisation)
+    _keep_an_admin(s, membership, None)
+    user_id, org_id = membership.user_id, membership.organisation_id
+    detail = {"email": membership.user.email, "organisation": organisation, "role": str(membership.role)}
+    s.delete(membership)
+    s.flush()
+    audit(s, actor, "remove_member", "user", user_id, detail, org_id)
 
 
 # ------------------------------------------------------------------ login
@@ -291,6 +381,20 @@ def authenticate(s: Session, email: str, password: str, ip: str, now: datetime |
     return user
 
 
+def change_password(s: Session, user: User, current: str, new: str, ip: str) -> None:
+    """Replace the user's password with ``new`` (stored as an argon2id hash) after checking ``current``.
+
+    ``current`` is checked by :func:`authenticate`, so wrong guesses count towards the same rate limit as failed
+    logins (commit the session when this raises :class:`AuthError`, or the failure is not counted).
+    :class:`WeakPassword` when ``new`` is too short; nothing is checked or recorded then.
+    """
+    check_password(new)
+    authenticate(s, user.email, current, ip)
+    user.password_hash = _hasher.hash(new)
+    s.flush()
+    audit(s, user, "change_password", "user", user.id)
+
+
 # ------------------------------------------------------------------ API tokens
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -323,6 +427,88 @@ def user_for_token(s: Session, token: str) -> User | None:
         api_token.last_used_at = now
         s.flush()
     return api_token.user
+
+
+def tokens_of(s: Session, user: User) -> list[ApiToken]:
+    """The user's API tokens, newest first (names and dates only: the tokens themselves are not stored)."""
+    return list(
+        s.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id))
+    )
+
+
+def revoke_token(s: Session, user: User, token_id: int) -> ApiToken | None:
+    """Delete the user's API token ``token_id``, which then authenticates nobody; ``None`` when it is not theirs."""
+    api_token = s.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if api_token is None:
+        return None
+    s.delete(api_token)
+    s.flush()
+    audit(s, user, "revoke", "api_token", token_id, {"name": api_token.name})
+    return api_token
+
+
+# ------------------------------------------------------------------ reading the audit log
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit entry and the user who made the change (``None``: the command line, or a deleted user)."""
+
+    entry: AuditEntry
+    actor: User | None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of an organisation's audit log, newest first; ``total`` entries match the filters."""
+
+    rows: list[AuditRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """The number of pages (at least one, empty or not)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def audit_log(
+    s: Session,
+    organisation_id: int,
+    page: int = 1,
+    per_page: int = AUDIT_PAGE_SIZE,
+    actor_id: int | None = None,
+    entity: str | None = None,
+) -> AuditPage:
+    """Page ``page`` (from 1; clamped to the last) of the changes in the organisation, newest first.
+
+    Optionally only the changes of the user ``actor_id`` or to records of kind ``entity`` (e.g. ``user``).
+    """
+    where = [AuditEntry.organisation_id == organisation_id]
+    if actor_id is not None:
+        where.append(AuditEntry.user_id == actor_id)
+    if entity:
+        where.append(AuditEntry.entity == entity)
+    total = s.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
+    page = min(max(1, page), max(1, math.ceil(total / per_page)))
+    found = s.execute(
+        select(AuditEntry, User)
+        .outerjoin(User, User.id == AuditEntry.user_id)
+        .where(*where)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return AuditPage([AuditRow(entry, actor) for entry, actor in found], total, page, per_page)
+
+
+def audit_filters(s: Session, organisation_id: int) -> tuple[list[User], list[str]]:
+    """The users who changed something in the organisation, and the kinds of record changed: the log's filters."""
+    in_org = AuditEntry.organisation_id == organisation_id
+    actors = s.scalars(
+        select(User).where(User.id.in_(select(AuditEntry.user_id).where(in_org))).order_by(func.lower(User.name))
+    )
+    entities = s.scalars(select(AuditEntry.entity).where(in_org).distinct().order_by(AuditEntry.entity))
+    return list(actors), list(entities)
 
 
 # ------------------------------------------------------------------ roles and the visibility rule

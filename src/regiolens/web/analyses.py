@@ -3,14 +3,26 @@
 Nothing is computed here: each function resolves what the user typed into region selections and calls
 :mod:`regiolens.analysis` exactly as the CLI does, so that the page, the API, the CSV and the PDF show the
 same numbers as ``regiolens profile … --format json``.
+
+What the user chose is checked here, once for the pages and the API: numbers out of their documented range, an
+unknown threshold or map industry → :class:`~regiolens.errors.InvalidParameter` (HTTP 422); a year the data do
+not hold, a base year after the year → :class:`~regiolens.errors.NotInData` (HTTP 400: the request is valid, the
+data cannot answer it); each with a message in the page's language. No warehouse yet → :class:`NoWarehouse`
+(HTTP 503, saying what to do, no server path).
+A profile's cluster taxonomy is a built-in one or one of the user's organisation (or shared in its network):
+:func:`choose_taxonomy` applies the one visibility rule (:func:`regiolens.web.accounts.visible`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
+
+from sqlalchemy.orm import Session
 
 from regiolens.analysis.compare import compare
 from regiolens.analysis.maps import lq_map
@@ -18,33 +30,174 @@ from regiolens.analysis.opportunities import opportunities
 from regiolens.analysis.peers import peers
 from regiolens.analysis.profile import GERMANY, available_years, profile
 from regiolens.analysis.results import Comparison, LQMap, Opportunities, Peers, Profile
-from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
+from regiolens.classifications.section_groups import NON_OVERLAPPING, WZ2008_SECTION_GROUPS
 from regiolens.cli.common import parse_weights
-from regiolens.errors import RegiolensError
+from regiolens.clusters.model import Cluster, ClusterCode, Definition, UnknownClusterError
+from regiolens.clusters.model import Taxonomy as ClusterTaxonomy
+from regiolens.clusters.registry import BUILTIN, builtin_taxonomy
+from regiolens.errors import InvalidParameter, KindError, NotInData, RegiolensError
+from regiolens.i18n.messages import parameter
 from regiolens.metrics.strength import PRESETS
 from regiolens.regions.resolve import RegionSelection, resolve_region
+from regiolens.web import accounts
+from regiolens.web.db import Taxonomy, User
 from regiolens.web.warehouse import WarehouseAccess
 
 DEFAULT_THRESHOLD = "lq>=1.25"
 """The strength preset of the pages unless the URL names another (the CLI's default too)."""
 
 
+DEFAULT_TAXONOMY = "hannoverimpuls"
+"""The cluster taxonomy of a profile unless the URL names another (the CLI's default too)."""
+
+YEARS = (1900, 2100)
+"""The years a URL may name at all; within them, only years the data hold are accepted."""
+
+PEERS_N = (1, 400)
+"""How many peers a page or the API may ask for (the German Kreise are about 400 candidates)."""
+
+OPPORTUNITIES_N = (1, 1000)
+"""How many opportunities a page or the API may ask for (there are fewer industries than that)."""
+
+
+class NoWarehouse(KindError):
+    """The app has no data yet: says what to do (import on the data page or with the CLI), never a server path."""
+
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__("no_warehouse")
+
+
 @dataclass(frozen=True)
 class ProfileParams:
-    """What a profile depends on: all of it is in the page's URL."""
+    """What a profile depends on: all of it is in the page's URL.
+
+    ``taxonomy`` is a built-in taxonomy id or ``org-<id>``, an organisation's own; ``taxonomy_version`` tells
+    versions of an organisation's taxonomy apart (it is edited in place), so that a cached profile of the old
+    definition is never shown for the new one. ``cluster_taxonomy`` is the taxonomy itself as
+    :func:`choose_taxonomy` found it (not part of the key: id and version are).
+    """
 
     region: str
     year: int | None = None
     base_year: int | None = None
     reference: str | None = None
     threshold: str = DEFAULT_THRESHOLD
+    taxonomy: str = DEFAULT_TAXONOMY
+    taxonomy_version: str = ""
+    cluster_taxonomy: ClusterTaxonomy | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 def check_threshold(threshold: str | None) -> str:
     value = threshold or DEFAULT_THRESHOLD
     if value not in PRESETS:
-        raise RegiolensError(f"unknown threshold {value!r}; choose from {', '.join(PRESETS)}")
+        raise InvalidParameter("unknown_threshold", value=repr(value), choices=", ".join(PRESETS))
     return value
+
+
+def check_range(value: int | None, name: str, bounds: tuple[int, int]) -> int | None:
+    """``value`` when it lies within ``bounds`` (inclusive) or is ``None``; else :class:`InvalidParameter`."""
+    low, high = bounds
+    if value is not None and not low <= value <= high:
+        raise InvalidParameter("out_of_range", name=parameter(name), low=low, high=high, value=value)
+    return value
+
+
+def check_years(access: WarehouseAccess, year: int | None, base_year: int | None, level: str = "de:kreis") -> None:
+    """Years in range and held by the employment data at ``level``; the base year before the year."""
+    check_range(year, "year", YEARS)
+    check_range(base_year, "base_year", YEARS)
+    known = years(access, level)
+    for y in (base_year, year):
+        if y is not None and known and y not in known:
+            raise NotInData("no_data_for_years", years=y, available=_span(known))
+    last, first = year or max(known, default=None), base_year or min(known, default=None)
+    if last is not None and first is not None and first >= last and (year or base_year):
+        raise NotInData("base_year_after_year", base_year=first, year=last)
+
+
+def _span(known: Sequence[int]) -> str:
+    """``2015–2020`` for consecutive years, else the years listed."""
+    if list(known) == list(range(known[0], known[-1] + 1)):
+        return f"{known[0]}–{known[-1]}"
+    return ", ".join(map(str, known))
+
+
+def check_industry(industry: str) -> str:
+    """An industry of the map: one of the non-overlapping section groups, else :class:`InvalidParameter`."""
+    if industry not in NON_OVERLAPPING:
+        raise InvalidParameter("unknown_industry", industry=repr(industry), choices=", ".join(NON_OVERLAPPING))
+    return industry
+
+
+def _require(access: WarehouseAccess) -> None:
+    if not access.exists():
+        raise NoWarehouse()
+
+
+# ------------------------------------------------------------------------------------------ taxonomies
+
+
+ORG_PREFIX = "org-"
+
+
+def org_taxonomy(record: Taxonomy) -> ClusterTaxonomy:
+    """An organisation's taxonomy (app database) as a :class:`regiolens.clusters.model.Taxonomy` for the analysis.
+
+    Every code counts in full (weight 1), on the record's classification; the organisation is named as the source.
+    """
+    clusters = tuple(
+        Cluster(
+            c["id"],
+            c["label_de"],
+            c["label_en"],
+            {record.classification: Definition(record.classification, tuple(ClusterCode(code) for code in c["codes"]))},
+        )
+        for c in record.definition
+    )
+    return ClusterTaxonomy(
+        id=f"{ORG_PREFIX}{record.id}",
+        name_de=record.name,
+        name_en=record.name,
+        version=taxonomy_version(record),
+        classification=record.classification,
+        clusters=clusters,
+        source=record.organisation.name,
+        attribution=record.organisation.name,
+    )
+
+
+def taxonomy_version(record: Taxonomy) -> str:
+    """A short fingerprint of an organisation's taxonomy (classification and clusters): changes when edited."""
+    content = json.dumps([record.classification, record.definition], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()[:10]
+
+
+def _org_record(db: Session, user: User, taxonomy_id: str) -> Taxonomy | None:
+    number = taxonomy_id.removeprefix(ORG_PREFIX)
+    # ASCII digits within the database's integer range ("²".isdigit() holds, int("²") fails)
+    if not (taxonomy_id.startswith(ORG_PREFIX) and number.isascii() and number.isdigit() and len(number) < 10):
+        return None
+    return db.scalar(accounts.visible(db, user, Taxonomy).where(Taxonomy.id == int(number)))
+
+
+def choose_taxonomy(db: Session, user: User, taxonomy_id: str | None) -> tuple[str, str, ClusterTaxonomy]:
+    """The taxonomy a user chose: ``(id, version, taxonomy)``; built in, or visible to the user (else 404)."""
+    chosen = (taxonomy_id or "").strip() or DEFAULT_TAXONOMY
+    if chosen in BUILTIN:
+        return chosen, "", builtin_taxonomy(chosen)
+    record = _org_record(db, user, chosen)
+    if record is None:  # unknown, or another organisation's private one: the same answer
+        raise UnknownClusterError(f"unknown taxonomy {chosen!r}")
+    return chosen, taxonomy_version(record), org_taxonomy(record)
+
+
+def taxonomy_options(db: Session, user: User) -> list[tuple[str, str]]:
+    """``(id, name)`` of every taxonomy the user may pick: the built-in ones, then those visible to the user."""
+    own = db.scalars(accounts.visible(db, user, Taxonomy).order_by(Taxonomy.name, Taxonomy.id))
+    builtin = [(name, builtin_taxonomy(name).label()) for name in BUILTIN]
+    return builtin + [(f"{ORG_PREFIX}{r.id}", f"{r.name} ({r.organisation.name})") for r in own]
 
 
 def _selection(ref: str, groups: Path | None) -> RegionSelection:
@@ -59,10 +212,15 @@ def _reference(ref: str | None, groups: Path | None) -> RegionSelection:
 
 
 def get_profile(access: WarehouseAccess, p: ProfileParams, groups: Path | None = None) -> Profile:
+    _require(access)
     region, reference = _selection(p.region, groups), _reference(p.reference, groups)
     preset = check_threshold(p.threshold)
-    key = ("profile", region, reference, p.year, p.base_year, preset)
-    return access.cached(key, lambda wh: profile(wh, region, p.year, p.base_year, reference, preset=preset))
+    check_years(access, p.year, p.base_year, region.level.value)
+    tax: str | ClusterTaxonomy = p.cluster_taxonomy if p.cluster_taxonomy is not None else p.taxonomy
+    key = ("profile", region, reference, p.year, p.base_year, preset, p.taxonomy, p.taxonomy_version)
+    return access.cached(
+        key, lambda wh: profile(wh, region, p.year, p.base_year, reference, preset=preset, taxonomy=tax)
+    )
 
 
 def get_comparison(
@@ -74,9 +232,12 @@ def get_comparison(
     threshold: str | None = None,
     groups: Path | None = None,
 ) -> Comparison:
+    _require(access)
     selections = tuple(_selection(r, groups) for r in regions if r.strip())
     ref = _reference(reference, groups)
     preset = check_threshold(threshold)
+    if selections:
+        check_years(access, year, base_year, selections[0].level.value)
     key = ("compare", selections, ref, year, base_year, preset)
     return access.cached(key, lambda wh: compare(wh, list(selections), year, base_year, ref, preset=preset))
 
@@ -92,7 +253,11 @@ def get_peers(
     within: str = "de",
     groups: Path | None = None,
 ) -> Peers:
+    _require(access)
+    check_range(n, "n", PEERS_N)
     sel = _selection(region, groups)
+    if within == "de":
+        check_years(access, year, base_year, sel.level.value)
     chosen = tuple(i.strip() for i in indicators if i.strip()) if indicators else None
     w = parse_weights(weights)
     key = ("peers", sel, n, year, base_year, chosen, tuple(sorted((w or {}).items())), within)
@@ -111,7 +276,10 @@ def get_opportunities(
     weights: str | None = None,
     groups: Path | None = None,
 ) -> Opportunities:
+    _require(access)
+    check_range(n, "n", OPPORTUNITIES_N)
     sel = _selection(region, groups)
+    check_years(access, year, base_year, sel.level.value)
     w = parse_weights(weights)
     key = ("opportunities", sel, n, year, base_year, tuple(sorted((w or {}).items())))
     return access.cached(key, lambda wh: opportunities(wh, sel, year=year, base_year=base_year, weights=w, n=n))
@@ -126,6 +294,9 @@ def get_map(
     reference: RegionSelection = GERMANY,
 ) -> LQMap | None:
     """The LQ map of ``industry`` (``None`` when the warehouse holds no boundaries at ``level``)."""
+    _require(access)
+    check_industry(industry)
+    check_years(access, year, None, level)
 
     def compute(wh: Any) -> LQMap | None:
         if not wh.geometries(level).size:

@@ -5,8 +5,9 @@ Every answer is the typed result of :mod:`regiolens.analysis` serialised by
 ``GET /api/v1/profile/emscher-lippe`` and ``regiolens profile emscher-lippe --format json`` agree number for
 number. Authentication: ``Authorization: Bearer <token>`` only (tokens from
 :func:`regiolens.web.accounts.create_token`); the session cookie is never read here, which is why the API
-needs no CSRF token. Errors: ``{"detail": message}`` with 400 (bad input), 401 (no or bad token), 404
-(unknown region, taxonomy) or 503 (warehouse busy).
+needs no CSRF token. Errors: ``{"detail": message}`` with 400 (bad input, a year without data), 401 (no or bad
+token), 404 (unknown region, taxonomy), 422 (a parameter out of its documented range) or 503 (warehouse busy, or
+no data imported yet).
 """
 
 from __future__ import annotations
@@ -53,10 +54,11 @@ class Problem(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": Problem, "description": "Bad input (the message says which)."},
+    400: {"model": Problem, "description": "Bad input, or a year the data do not hold (the message says which)."},
     401: {"model": Problem, "description": "No or invalid API token."},
     404: {"model": Problem, "description": "Unknown region, group or taxonomy."},
-    503: {"model": Problem, "description": "The warehouse is busy (an import is running); retry."},
+    422: {"model": Problem, "description": "A parameter out of its documented range, or of the wrong type."},
+    503: {"model": Problem, "description": "No data imported yet, or the warehouse is busy (an import is running)."},
 }
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_user)], responses=ERRORS)
@@ -93,6 +95,15 @@ THRESHOLD = Query(
 )
 
 
+TAXONOMY = Query(
+    analyses.DEFAULT_TAXONOMY,
+    max_length=100,
+    description="Cluster taxonomy: a built-in id (hannoverimpuls) or `org-<id>` of your organisation or network "
+    "(see /api/v1/taxonomies; another organisation's private one is 404).",
+    examples=[analyses.DEFAULT_TAXONOMY, "org-1"],
+)
+
+
 @router.get("/profile/{region}", response_class=JSONResponse, tags=["analyses"], responses=_ok(Profile))
 def profile(
     request: Request,
@@ -101,9 +112,15 @@ def profile(
     base_year: int | None = BASE_YEAR,
     reference: str | None = REFERENCE,
     threshold: str = THRESHOLD,
+    taxonomy: str = TAXONOMY,
+    user: User = Depends(api_user),
+    db: Session = Depends(get_db),
 ) -> Response:
     """Profile of a region or group: structure, location quotients, growth, shift-share, specialisation, clusters."""
-    p = ProfileParams(region, year, base_year, reference or None, analyses.check_threshold(threshold))
+    taxonomy_id, version, chosen = analyses.choose_taxonomy(db, user, taxonomy)
+    p = ProfileParams(
+        region, year, base_year, reference or None, analyses.check_threshold(threshold), taxonomy_id, version, chosen
+    )
     result = analyses.get_profile(request.app.state.warehouse, p, request.app.state.settings.groups)
     return _json(request, result, ("profile", p))
 
@@ -134,7 +151,7 @@ def compare(
 def peers(
     request: Request,
     region: str = REGION,
-    n: int = Query(10, ge=1, le=400, description="Number of peers."),
+    n: int = Query(10, ge=analyses.PEERS_N[0], le=analyses.PEERS_N[1], description="Number of peers."),
     year: int | None = YEAR,
     base_year: int | None = BASE_YEAR,
     indicators: list[str] | None = Query(
@@ -166,7 +183,9 @@ def peers(
 def opportunities(
     request: Request,
     region: str = REGION,
-    n: int | None = Query(None, ge=1, le=1000, description="Number of opportunities (default: all)."),
+    n: int | None = Query(
+        None, ge=analyses.OPPORTUNITIES_N[0], le=analyses.OPPORTUNITIES_N[1], description="Number of opportunities."
+    ),
     year: int | None = YEAR,
     base_year: int | None = BASE_YEAR,
     weights: str | None = Query(None, max_length=200, description="e.g. density=2,complexity=1,growth=1."),

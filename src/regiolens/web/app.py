@@ -30,11 +30,11 @@ from regiolens import __version__
 from regiolens.clusters.model import UnknownClusterError
 from regiolens.errors import RegiolensError, UnknownIndustryError, UnknownRegionError
 from regiolens.network.records import NotFound
-from regiolens.web import accounts, api, api_network, db
-from regiolens.web.routes import auth, clusters, compare, data, home, network, regions
+from regiolens.web import accounts, api, api_fund, api_network, db
+from regiolens.web.routes import account, admin, auth, clusters, compare, data, fund, home, network, regions
 from regiolens.web.security import CSRFMiddleware, LoginRequired, current_user
 from regiolens.web.settings import Settings
-from regiolens.web.templating import render
+from regiolens.web.templating import TEMPLATES, render
 from regiolens.web.warehouse import WarehouseAccess, WarehouseBusy
 from regiolens.web.words import check, t
 
@@ -118,8 +118,9 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RegiolensError)
     async def regiolens_error(request: Request, exc: RegiolensError) -> Response:
         lang = check(getattr(request.state, "lang", None))
-        status = 404 if isinstance(exc, NOT_FOUND_ERRORS) else 400
-        return _error_page(request, status, t("not_found" if status == 404 else "error", lang), str(exc))
+        status = 404 if isinstance(exc, NOT_FOUND_ERRORS) else getattr(exc, "status_code", 400)
+        message = str(exc) if _is_api(request) else exc.localised(lang)  # the API speaks English, as the CLI
+        return _error_page(request, status, t("not_found" if status == 404 else "error", lang), message)
 
     @app.exception_handler(accounts.PermissionDenied)
     async def denied(request: Request, exc: accounts.PermissionDenied) -> Response:
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LanguageMiddleware, https_only=settings.https_only)
 
     _install_handlers(app)
+    TEMPLATES.env.globals["administers_any"] = admin.administers_any  # the header's link to /orgs
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.include_router(auth.router, include_in_schema=False)
     app.include_router(home.router, include_in_schema=False)
@@ -194,8 +196,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(data.router, include_in_schema=False)
     app.include_router(clusters.router, include_in_schema=False)
     app.include_router(network.router, include_in_schema=False)
+    app.include_router(fund.router, include_in_schema=False)
+    app.include_router(account.router, include_in_schema=False)
+    app.include_router(admin.router, include_in_schema=False)
     app.include_router(api.router)
     app.include_router(api_network.router)
+    app.include_router(api_fund.router)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request, _user: db.User = Depends(current_user)) -> HTMLResponse:

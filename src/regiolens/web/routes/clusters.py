@@ -1,8 +1,8 @@
-"""Cluster taxonomies: browse the built-in ones, and the organisations' own (editors create them).
+"""Cluster taxonomies: browse the built-in ones, and the organisations' own (editors create, edit and delete them).
 
 Organisation taxonomies are read only through :func:`regiolens.web.accounts.visible` — the one scoping rule:
 a user sees their organisations' taxonomies and those their networks share, never another organisation's
-private one.
+private one. Creating and editing check a form with one function (:func:`validate_form`); every change is audited.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from regiolens.classifications import classification_names, get_classification
 from regiolens.clusters.registry import BUILTIN, builtin_taxonomy
 from regiolens.errors import RegiolensError
 from regiolens.web import accounts
-from regiolens.web.db import Role, Taxonomy, User, Visibility
+from regiolens.web.db import NAME_LENGTH, Role, Taxonomy, User, Visibility
 from regiolens.web.security import current_user, editable_organisations, get_db
 from regiolens.web.templating import lang_of, render
 from regiolens.web.words import t
@@ -73,6 +73,24 @@ def parse_definition(textarea: str, classification: str) -> list[dict[str, Any]]
     return clusters
 
 
+def definition_text(clusters: list[dict[str, Any]]) -> str:
+    """The ``definition`` list as the lines :func:`parse_definition` reads (the edit form's text)."""
+    return "\n".join(f"{c['id']} | {c['label_de']} | {c['label_en']} | {', '.join(c['codes'])}" for c in clusters)
+
+
+def validate_form(name: str, classification: str, visibility: str, definition: str) -> list[dict[str, Any]]:
+    """The clusters of a taxonomy form (creation and edit); :class:`DefinitionError` naming the field or line."""
+    if not name.strip():
+        raise DefinitionError("the taxonomy needs a name")
+    if len(name.strip()) > NAME_LENGTH:
+        raise DefinitionError(f"the taxonomy name may have at most {NAME_LENGTH} characters")
+    if classification not in classification_names():
+        raise DefinitionError(f"unknown classification {classification!r}")
+    if visibility not in {v.value for v in Visibility}:
+        raise DefinitionError(f"unknown visibility {visibility!r}")
+    return parse_definition(definition, classification)
+
+
 def _visible_taxonomies(db: Session, user: User) -> list[Taxonomy]:
     return list(db.scalars(accounts.visible(db, user, Taxonomy).order_by(Taxonomy.name, Taxonomy.id)))
 
@@ -87,6 +105,7 @@ def clusters_page(request: Request, db: Session = Depends(get_db), user: User = 
         "own": own,
         "can_create": bool(editable_organisations(db, user)),
         "created": request.query_params.get("created"),
+        "deleted": request.query_params.get("deleted"),
     }
     return render(request, "clusters.html", context)
 
@@ -165,13 +184,7 @@ def create(
         slug = slug.strip()
         if not SLUG.fullmatch(slug):
             raise DefinitionError(f"short name {slug!r}: lower-case letters, digits and inner hyphens, at most 64")
-        if not name.strip():
-            raise DefinitionError("the taxonomy needs a name")
-        if classification not in classification_names():
-            raise DefinitionError(f"unknown classification {classification!r}")
-        if visibility not in {v.value for v in Visibility}:
-            raise DefinitionError(f"unknown visibility {visibility!r}")
-        clusters = parse_definition(definition, classification)
+        clusters = validate_form(name, classification, visibility, definition)
         exists = db.scalar(
             select(Taxonomy.id).where(Taxonomy.organisation_id == organisation_id, Taxonomy.slug == slug)
         )
@@ -209,15 +222,29 @@ MAX_ID = 2**31 - 1
 """The largest record id the app database can hold (PostgreSQL ``integer``): larger numbers name no record."""
 
 
-@router.get("/clusters/org/{taxonomy_id}")
-def org_page(
-    request: Request, taxonomy_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)
-) -> Response:
+def _visible_record(db: Session, user: User, taxonomy_id: int) -> Taxonomy:
+    """The organisation taxonomy if the user may see it; 404 otherwise."""
     record = None
     if 0 < taxonomy_id <= MAX_ID:  # a larger number would overflow the database's integer (a server error)
         record = db.scalar(accounts.visible(db, user, Taxonomy).where(Taxonomy.id == taxonomy_id))
     if record is None:  # another organisation's private taxonomy looks exactly like a missing one
         raise HTTPException(404, f"no taxonomy {taxonomy_id}")
+    return record
+
+
+def _editable_record(request: Request, db: Session, user: User, taxonomy_id: int) -> Taxonomy:
+    """The organisation taxonomy if the user is an editor of its organisation; 404 when unseen, else 403."""
+    record = _visible_record(db, user, taxonomy_id)
+    if not accounts.can_edit(db, user, record):
+        raise accounts.PermissionDenied(t("editors_edit", lang_of(request)))
+    return record
+
+
+@router.get("/clusters/org/{taxonomy_id}")
+def org_page(
+    request: Request, taxonomy_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)
+) -> Response:
+    record = _visible_record(db, user, taxonomy_id)
     lang = lang_of(request)
     tree = get_classification(record.classification)
 
@@ -235,5 +262,116 @@ def org_page(
         ],
         "can_edit": accounts.can_edit(db, user, record),
         "created": request.query_params.get("created"),
+        "updated": request.query_params.get("updated"),
     }
     return render(request, "taxonomy_org.html", context)
+
+
+def _edit_page(
+    request: Request, record: Taxonomy, form: dict[str, str] | None = None, error: str | None = None, status: int = 200
+) -> Response:
+    form = form or {
+        "name": record.name,
+        "visibility": str(record.visibility),
+        "definition": definition_text(record.definition),
+    }
+    context = {
+        "nav": "clusters",
+        "record": record,
+        "form": form,
+        "error": error,
+        "cluster_deleted": request.query_params.get("cluster_deleted"),
+    }
+    return render(request, "taxonomy_edit.html", context, status)
+
+
+@router.get("/clusters/org/{taxonomy_id}/edit")
+def edit_form(
+    request: Request, taxonomy_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)
+) -> Response:
+    return _edit_page(request, _editable_record(request, db, user, taxonomy_id))
+
+
+def _changes(record: Taxonomy, name: str, visibility: str, clusters: list[dict[str, Any]]) -> dict[str, Any]:
+    """What an edit changes, for the audit log: the name, the visibility and the ids of the clusters."""
+    before = {c["id"]: c for c in record.definition}
+    after = {c["id"]: c for c in clusters}
+    detail: dict[str, Any] = {
+        "slug": record.slug,
+        "added": [cid for cid in after if cid not in before],
+        "removed": [cid for cid in before if cid not in after],
+        "changed": [cid for cid in after if cid in before and after[cid] != before[cid]],
+    }
+    if name != record.name:
+        detail |= {"name": name, "previous_name": record.name}
+    if visibility != record.visibility:
+        detail |= {"visibility": visibility, "previous_visibility": str(record.visibility)}
+    return detail
+
+
+@router.post("/clusters/org/{taxonomy_id}/edit")
+def update(
+    request: Request,
+    taxonomy_id: int,
+    name: str = Form(""),
+    visibility: str = Form("private"),
+    definition: str = Form(""),
+    db: Session = Depends(get_db),
+    user: User = Depends(current_user),
+) -> Response:
+    record = _editable_record(request, db, user, taxonomy_id)
+    form = {"name": name, "visibility": visibility, "definition": definition}
+    try:
+        clusters = validate_form(name, record.classification, visibility, definition)
+    except DefinitionError as exc:
+        return _edit_page(request, record, form, exc.localised(lang_of(request)), 400)
+    detail = _changes(record, name.strip(), visibility, clusters)
+    record.name = name.strip()
+    record.visibility = Visibility(visibility)
+    record.definition = clusters
+    db.flush()
+    accounts.audit(db, user, "update", "taxonomy", record.id, detail, record.organisation_id)
+    db.commit()
+    return RedirectResponse(f"/clusters/org/{record.id}?updated=1", status_code=303)
+
+
+@router.post("/clusters/org/{taxonomy_id}/clusters/{cluster_id}/delete")
+def delete_cluster(
+    request: Request,
+    taxonomy_id: int,
+    cluster_id: str,
+    db: Session = Depends(get_db),
+    user: User = Depends(current_user),
+) -> Response:
+    record = _editable_record(request, db, user, taxonomy_id)
+    remaining = [c for c in record.definition if c["id"] != cluster_id]
+    if len(remaining) == len(record.definition):
+        raise HTTPException(404, f"no cluster {cluster_id!r} in taxonomy {record.slug!r}")
+    if not remaining:
+        return _edit_page(request, record, error=t("last_cluster", lang_of(request)), status=400)
+    record.definition = remaining
+    db.flush()
+    detail = {"slug": record.slug, "cluster": cluster_id}
+    accounts.audit(db, user, "delete_cluster", "taxonomy", record.id, detail, record.organisation_id)
+    db.commit()
+    return RedirectResponse(f"/clusters/org/{record.id}/edit?cluster_deleted={cluster_id}", status_code=303)
+
+
+@router.post("/clusters/org/{taxonomy_id}/delete")
+def delete(
+    request: Request,
+    taxonomy_id: int,
+    confirm: str = Form(""),
+    db: Session = Depends(get_db),
+    user: User = Depends(current_user),
+) -> Response:
+    record = _editable_record(request, db, user, taxonomy_id)
+    if confirm != "yes":
+        return _edit_page(request, record, error=t("confirm_delete_needed", lang_of(request)), status=400)
+    detail = {"slug": record.slug, "name": record.name, "clusters": len(record.definition)}
+    record_id, organisation_id = record.id, record.organisation_id
+    db.delete(record)
+    db.flush()
+    accounts.audit(db, user, "delete", "taxonomy", record_id, detail, organisation_id)
+    db.commit()
+    return RedirectResponse("/clusters?deleted=1", status_code=303)

@@ -3,7 +3,9 @@
 An upload is stored in a temporary folder under its own file name, then imported with
 :meth:`regiolens.warehouse.store.Warehouse.import_files` — one transaction, all files or none — while no
 request reads the warehouse (:meth:`regiolens.web.warehouse.WarehouseAccess.write`). A refused file shows
-the :class:`~regiolens.errors.InputError`'s file, line and field; the warehouse is then unchanged.
+the :class:`~regiolens.errors.InputError`'s file, line and field in the page's language (the message too where
+its kind is known, see :mod:`regiolens.i18n.messages`; else the reader's English message, marked as such); the
+warehouse is then unchanged.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from regiolens.errors import InputError, RegiolensError
+from regiolens.i18n.messages import field_name
 from regiolens.ingest import readers
 from regiolens.web import accounts, analyses
 from regiolens.web.db import Role, User
 from regiolens.web.security import current_user, get_db, has_role_anywhere, require_editor
-from regiolens.web.templating import render
+from regiolens.web.templating import lang_of, render
+from regiolens.web.words import WORDS, Lang, t
 
 router = APIRouter(dependencies=[Depends(current_user)])
 
@@ -38,6 +42,11 @@ def safe_filename(name: str | None, index: int) -> str:
     return base or f"upload-{index}"
 
 
+def reader_description(name: str, description: str, lang: Lang) -> str:
+    """A reader's description in the page's language (the reader's own English one for a reader without words)."""
+    return t(f"reader_{name}", lang) if f"reader_{name}" in WORDS else description
+
+
 def _page(request: Request, db: Session, user: User, status: int = 200, **extra: Any) -> Response:
     access = request.app.state.warehouse
     sources = analyses.source_rows(access)
@@ -46,7 +55,7 @@ def _page(request: Request, db: Session, user: User, status: int = 200, **extra:
         "sources": sources,
         "licences": sorted({str(s["licence"]) for s in sources if s.get("licence")}),
         "can_upload": has_role_anywhere(db, user, Role.editor),
-        "formats": [(r.name, r.description) for r in readers().values()],
+        "formats": [(r.name, reader_description(r.name, r.description, lang_of(request))) for r in readers().values()],
         "results": None,
         "error": None,
         **extra,
@@ -93,15 +102,17 @@ def _import_upload(request: Request, db: Session, user: User, files: list[tuple[
             with access.write() as wh:
                 results = wh.import_files(paths, source or None)
         except InputError as exc:
+            lang = lang_of(request)
             error = {
                 "file": names.get(exc.path, Path(exc.path).name),
                 "line": exc.line,
-                "field": exc.field,
-                "message": exc.message,
+                "field": field_name(exc.field, lang) if exc.field is not None else None,
+                "message": exc.localised_message(lang),
+                "untranslated": exc.kind is None and lang != "en",
             }
             return _page(request, db, user, 400, error=error)
         except RegiolensError as exc:
-            message = str(exc)
+            message = exc.localised(lang_of(request))
             for full, short in names.items():
                 message = message.replace(full, short)
             return _page(request, db, user, 400, error={"message": message})

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from regiolens.analysis.profile import industry_labels
+from regiolens.analysis.results import LQMap
 from regiolens.classifications.section_groups import NON_OVERLAPPING, WZ2008_SECTION_GROUPS
 from regiolens.errors import RegiolensError
 from regiolens.regions.groups import load_groups
-from regiolens.reports import charts
+from regiolens.reports import charts, text
 from regiolens.reports.html import inline_svg
-from regiolens.reports.render import to_svg
+from regiolens.reports.render import to_png, to_svg
 from regiolens.reports.text import phrase
 from regiolens.web import analyses
 from regiolens.web.routes.regions import opt_int
 from regiolens.web.security import current_user
-from regiolens.web.templating import csv_response, labelled_svg, lang_of, render, vintage_line
+from regiolens.web.templating import csv_response, file_response, labelled_svg, lang_of, render, vintage_line
+from regiolens.web.words import Lang
 
 DEFAULT_MAP_INDUSTRY = "B-E"
 """The industry the map shows unless the URL names one (manufacturing and energy)."""
@@ -53,6 +57,18 @@ def regions(request: Request, ref: str | None = None, q: str | None = None) -> R
     return render(request, "regions.html", {"q": q or "", "found": found, "groups": groups, "nav": "regions"})
 
 
+def _map_spec(request: Request, the_map: LQMap, lang: Lang) -> dict[str, Any]:
+    """The map's chart: one spec for the page, its SVG and PNG downloads (and, by the same function, the PDF)."""
+    return charts.lq_choropleth(the_map, lang, vintage=vintage_line(request, lang))
+
+
+def _map_of(request: Request, industry: str | None, year: str | None) -> LQMap:
+    the_map = analyses.get_map(request.app.state.warehouse, industry or DEFAULT_MAP_INDUSTRY, opt_int(year, "year"))
+    if the_map is None:
+        raise RegiolensError("no Kreis boundaries in the warehouse: nothing to map")
+    return the_map
+
+
 @router.get("/map")
 def map_page(request: Request, industry: str | None = None, year: str | None = None) -> Response:
     """Where is an industry strong? The LQ of one industry in every Kreis, diverging around 1."""
@@ -66,9 +82,9 @@ def map_page(request: Request, industry: str | None = None, year: str | None = N
         shown = the_map
 
         def draw() -> Markup:
-            spec = charts.lq_choropleth(shown, lang, vintage=vintage_line(request, lang))
             name = shown.label_de if lang == "de" else shown.label_en
-            return labelled_svg(inline_svg(to_svg(spec, lang), "map"), phrase("map_title", lang, industry=name))
+            svg = inline_svg(to_svg(_map_spec(request, shown, lang), lang), "map")
+            return labelled_svg(svg, phrase("map_title", lang, industry=name))
 
         svg = access.memo(("map-svg", chosen, the_year, lang), draw)
     context = {
@@ -78,6 +94,7 @@ def map_page(request: Request, industry: str | None = None, year: str | None = N
         "years": analyses.years(access),
         "year": the_year,
         "the_map": the_map,
+        "reference_name": text.reference_name(the_map.reference, lang) if the_map else None,
         "svg": svg,
         "query": {"industry": industry, "year": the_year},
         "classes": charts.lq_classes(lang),
@@ -87,10 +104,24 @@ def map_page(request: Request, industry: str | None = None, year: str | None = N
 
 @router.get("/map/data.csv")
 def map_csv(request: Request, industry: str | None = None, year: str | None = None) -> Response:
-    chosen = industry or DEFAULT_MAP_INDUSTRY
-    the_map = analyses.get_map(request.app.state.warehouse, chosen, opt_int(year, "year"))
-    if the_map is None:
-        raise RegiolensError("no Kreis boundaries in the warehouse: nothing to map")
+    the_map = _map_of(request, industry, year)
     data = [{**v.__dict__, "industry": the_map.industry, "year": the_map.year} for v in the_map.values]
     columns = ["code", "name", "industry", "year", "lq", "employment", "flag"]
-    return csv_response(data, columns, f"map_{chosen}_{the_map.year}.csv")
+    return csv_response(data, columns, f"map_{the_map.industry}_{the_map.year}.csv")
+
+
+@router.get("/map/chart.{ext}")
+def map_chart(request: Request, ext: str, industry: str | None = None, year: str | None = None) -> Response:
+    """The map as an SVG or PNG file (the chart of the page, with its caption)."""
+    lang = lang_of(request)
+    the_map = _map_of(request, industry, year)
+    access = request.app.state.warehouse
+    name = f"map_{the_map.industry}_{the_map.year}"
+    key = (the_map.industry, the_map.year, lang)
+    if ext == "svg":
+        svg = analyses.chart_svg(access, ("map", *key), lambda: to_svg(_map_spec(request, the_map, lang), lang))
+        return file_response(svg, "image/svg+xml", f"{name}.svg")
+    if ext == "png":
+        png = access.memo(("map-png", *key), lambda: to_png(_map_spec(request, the_map, lang), lang=lang))
+        return file_response(png, "image/png", f"{name}.png")
+    raise RegiolensError(f"charts are svg or png, not {ext!r}")

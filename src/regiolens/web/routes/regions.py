@@ -15,19 +15,22 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from regiolens.analysis.maps import default_map_industry
 from regiolens.analysis.peers import INDICATORS as PEER_INDICATORS
-from regiolens.analysis.results import ClusterRow, IndustryRow, Peers, Profile, rows
-from regiolens.errors import RegiolensError
+from regiolens.analysis.results import ClusterRow, IndustryRow, Opportunities, Peers, Profile, rows
+from regiolens.errors import InvalidParameter, RegiolensError
+from regiolens.i18n.messages import parameter
 from regiolens.metrics.strength import PRESETS
-from regiolens.reports import charts, write_report
-from regiolens.reports.html import CHART_ROWS, ProfileView, profile_view, sources_table
+from regiolens.reports import charts, text, write_report
+from regiolens.reports.html import CHART_ROWS, ProfileView, inline_svg, profile_view, sources_table
 from regiolens.reports.render import to_png, to_svg
 from regiolens.reports.text import phrase
 from regiolens.web import analyses
 from regiolens.web.analyses import ProfileParams
-from regiolens.web.security import current_user
+from regiolens.web.db import User
+from regiolens.web.security import current_user, get_db
 from regiolens.web.templating import csv_response, file_response, fragment, labelled_svg, lang_of, render
 from regiolens.web.words import Lang
 
@@ -49,7 +52,7 @@ def opt_int(value: str | None, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise RegiolensError(f"{name} must be a whole number, not {value!r}") from None
+        raise InvalidParameter("whole_number", name=parameter(name), value=repr(value)) from None
 
 
 def filename(*parts: str) -> str:
@@ -62,13 +65,21 @@ def profile_params(
     base_year: str | None = None,
     reference: str | None = None,
     threshold: str | None = None,
+    taxonomy: str | None = None,
+    db: Session = Depends(get_db),
+    user: User = Depends(current_user),
 ) -> ProfileParams:
+    """The profile of the URL; ``taxonomy`` a built-in one or one the user may see (another's private one: 404)."""
+    taxonomy_id, version, chosen = analyses.choose_taxonomy(db, user, taxonomy)
     return ProfileParams(
         region=ref,
-        year=opt_int(year, "year"),
-        base_year=opt_int(base_year, "base_year"),
+        year=analyses.check_range(opt_int(year, "year"), "year", analyses.YEARS),
+        base_year=analyses.check_range(opt_int(base_year, "base_year"), "base_year", analyses.YEARS),
         reference=reference.strip() if reference and reference.strip() else None,
         threshold=analyses.check_threshold(threshold),
+        taxonomy=taxonomy_id,
+        taxonomy_version=version,
+        cluster_taxonomy=chosen,
     )
 
 
@@ -79,6 +90,7 @@ def query_of(p: ProfileParams) -> dict[str, Any]:
         "base_year": p.base_year,
         "reference": p.reference,
         "threshold": None if p.threshold == analyses.DEFAULT_THRESHOLD else p.threshold,
+        "taxonomy": None if p.taxonomy == analyses.DEFAULT_TAXONOMY else p.taxonomy,
     }
 
 
@@ -90,7 +102,7 @@ def _cluster_csv_rows(clusters: list[ClusterRow]) -> list[dict[str, Any]]:
     out = []
     for c in clusters:
         row: dict[str, Any] = {
-            k: getattr(c, k) for k in ("taxonomy", "cluster", "name_de", "name_en", "status", "reason")
+            k: getattr(c, k) for k in ("taxonomy", "cluster", "name_de", "name_en", "status", "reason", "reason_de")
         }
         figures = c.figures.__dict__ if c.figures is not None else {}
         row.update({k: figures.get(k) for k in INDUSTRY_CSV_COLUMNS if k not in ("code", "label_de", "label_en")})
@@ -106,10 +118,16 @@ def _labelled_view(result: Profile, lang: Lang) -> ProfileView:
 
 
 @router.get("/regions/{ref}")
-def profile_page(request: Request, p: ProfileParams = Depends(profile_params)) -> Response:
+def profile_page(
+    request: Request,
+    p: ProfileParams = Depends(profile_params),
+    db: Session = Depends(get_db),
+    user: User = Depends(current_user),
+) -> Response:
     lang = lang_of(request)
     access = request.app.state.warehouse
     result = _profile(request, p)
+    taxonomies = tuple(analyses.taxonomy_options(db, user))
 
     def content() -> Markup:
         context = {
@@ -120,11 +138,13 @@ def profile_page(request: Request, p: ProfileParams = Depends(profile_params)) -
             "sources": sources_table(result.sources, lang),
             "years": analyses.years(access, analyses.level_of(p.region, request.app.state.settings.groups)),
             "presets": PRESETS,
+            "taxonomies": taxonomies,
         }
         return fragment(request, "profile_content.html", context)
 
-    # the rendered content depends on the URL only: kept beside the profile, it is rendered once, not per request
-    html = access.memo(("profile-html", p, lang), content)
+    # the rendered content depends on the URL (and the taxonomies the user may pick) only: kept beside the
+    # profile, it is rendered once, not per request
+    html = access.memo(("profile-html", p, lang, taxonomies), content)
     return render(request, "profile.html", {"nav": "regions", "title": result.region.name, "content": html})
 
 
@@ -210,6 +230,14 @@ def profile_report(request: Request, ext: str, p: ProfileParams = Depends(profil
 
 # ------------------------------------------------------------------------------------------ peers
 
+DEFAULT_PEERS = 10
+
+
+def peers_n(n: str | None) -> int:
+    """How many peers the URL asks for (10 when not given); outside 1–400 an error, never silently 10."""
+    value = opt_int(n, "n")
+    return DEFAULT_PEERS if value is None else value
+
 
 def _peers(
     request: Request,
@@ -225,7 +253,7 @@ def _peers(
     return analyses.get_peers(
         request.app.state.warehouse,
         ref,
-        opt_int(n, "n") or 10,
+        peers_n(n),
         opt_int(year, "year"),
         opt_int(base_year, "base_year"),
         indicators,
@@ -279,7 +307,7 @@ def peers_page(
         "all_indicators": PEER_INDICATORS,
         "chosen": result.indicators,
         "weights": weights or "",
-        "n": opt_int(n, "n") or 10,
+        "n": peers_n(n),
         "within": within,
         "sources": sources_table(result.sources, lang_of(request)),
     }
@@ -310,54 +338,90 @@ def peers_csv(request: Request, result: Peers = Depends(_peers)) -> Response:
 # ------------------------------------------------------------------------------------------ opportunities
 
 
-def _opportunities(
-    request: Request, ref: str, n: str | None, year: str | None, base_year: str | None, weights: str | None
-) -> Any:
-    return analyses.get_opportunities(
-        request.app.state.warehouse,
-        ref,
-        opt_int(n, "n"),
-        opt_int(year, "year"),
-        opt_int(base_year, "base_year"),
-        weights,
-        request.app.state.settings.groups,
-    )
+class OpportunitiesQuery:
+    """The URL of an opportunities view (page, chart, CSV): the region and the settings as typed."""
+
+    def __init__(
+        self,
+        ref: str,
+        n: str | None = None,
+        year: str | None = None,
+        base_year: str | None = None,
+        weights: str | None = None,
+    ) -> None:
+        self.ref, self.n, self.year, self.base_year, self.weights = ref, n, year, base_year, weights
+
+    def query(self) -> dict[str, Any]:
+        return {"n": self.n, "year": self.year, "base_year": self.base_year, "weights": self.weights}
+
+    def result(self, request: Request) -> Opportunities:
+        return analyses.get_opportunities(
+            request.app.state.warehouse,
+            self.ref,
+            opt_int(self.n, "n"),
+            opt_int(self.year, "year"),
+            opt_int(self.base_year, "base_year"),
+            self.weights,
+            request.app.state.settings.groups,
+        )
+
+
+def _opportunity_chart(result: Opportunities, lang: Lang) -> dict[str, Any] | None:
+    """The density × PCI chart of the opportunities (as in the PDF); ``None`` when no opportunity has a PCI."""
+    if not any(text.known(o.pci) is not None for o in result.opportunities):
+        return None
+    return charts.opportunity_chart(result, lang)
 
 
 @router.get("/regions/{ref}/opportunities")
-def opportunities_page(
-    request: Request,
-    ref: str,
-    n: str | None = None,
-    year: str | None = None,
-    base_year: str | None = None,
-    weights: str | None = None,
-) -> Response:
-    result = _opportunities(request, ref, n, year, base_year, weights)
+def opportunities_page(request: Request, q: OpportunitiesQuery = Depends()) -> Response:
+    lang = lang_of(request)
+    result = q.result(request)
+
+    def draw() -> Markup | None:
+        spec = _opportunity_chart(result, lang)
+        if spec is None:
+            return None
+        svg = inline_svg(to_svg(spec, lang), "opportunities")
+        return labelled_svg(svg, phrase("opportunity_title", lang, region=result.region.name))
+
     context = {
+        "chart": request.app.state.warehouse.memo(("opportunities-svg", q.ref, *q.query().values(), lang), draw),
         "nav": "regions",
-        "ref": ref,
+        "ref": q.ref,
         "result": result,
-        "query": {"n": n, "year": year, "base_year": base_year, "weights": weights},
-        "weights": weights or "",
-        "n": n or "",
-        "sources": sources_table(result.sources, lang_of(request)),
+        "query": q.query(),
+        "weights": q.weights or "",
+        "n": q.n or "",
+        "sources": sources_table(result.sources, lang),
     }
     return render(request, "opportunities.html", context)
 
 
+@router.get("/regions/{ref}/opportunities/chart.{ext}")
+def opportunities_chart(request: Request, ext: str, q: OpportunitiesQuery = Depends()) -> Response:
+    """The opportunities chart as an SVG or PNG file."""
+    lang = lang_of(request)
+    result = q.result(request)
+    spec = _opportunity_chart(result, lang)
+    if spec is None:
+        raise RegiolensError("no opportunity has a complexity (PCI): there is no chart")
+    name = filename(result.region.ref, "opportunities", str(result.year))
+    if ext == "svg":
+        return file_response(to_svg(spec, lang), "image/svg+xml", f"{name}.svg")
+    if ext == "png":
+        return file_response(to_png(spec, lang=lang), "image/png", f"{name}.png")
+    raise RegiolensError(f"charts are svg or png, not {ext!r}")
+
+
 @router.get("/regions/{ref}/opportunities/{table}.csv")
-def opportunities_csv(
-    request: Request,
-    ref: str,
-    table: str,
-    n: str | None = None,
-    year: str | None = None,
-    base_year: str | None = None,
-    weights: str | None = None,
-) -> Response:
-    result = _opportunities(request, ref, n, year, base_year, weights)
-    items = {"opportunities": result.opportunities, "strengths": result.strengths, "clusters": result.clusters}
+def opportunities_csv(request: Request, table: str, q: OpportunitiesQuery = Depends()) -> Response:
+    result = q.result(request)
+    items: dict[str, list[Any]] = {
+        "opportunities": result.opportunities,
+        "strengths": result.strengths,
+        "clusters": result.clusters,
+    }
     if table not in items:
         raise RegiolensError(f"no table {table!r}; choose opportunities, strengths or clusters")
     data = rows(items[table])
