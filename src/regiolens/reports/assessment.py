@@ -11,7 +11,6 @@ its workbook writer (:mod:`regiolens.reports.xlsx`); the template is ``templates
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,10 @@ import jinja2
 import xlsxwriter
 from markupsafe import Markup
 
-from regiolens.errors import RegiolensError
 from regiolens.network.assessment import AssessmentResult
 from regiolens.reports import text
+from regiolens.reports.document import write_document
 from regiolens.reports.html import Cell, Table, css_string, stylesheet
-from regiolens.reports.pdf import html_to_pdf
 from regiolens.reports.text import MISSING, Lang, check_lang, num, pct
 from regiolens.reports.xlsx import Column, Sheet, _styles, _write_sheet
 
@@ -433,30 +431,12 @@ def write_assessment_xlsx(result: AssessmentResult, out: Path, lang: str = "de")
     return out
 
 
-def _write_html(result: AssessmentResult, out: Path, lang: str) -> Path:
-    out.write_text(render_assessment_html(result, lang), encoding="utf-8")
-    return out
-
-
-def _write_pdf(result: AssessmentResult, out: Path, lang: str) -> Path:
-    return html_to_pdf(render_assessment_html(result, lang), out)
-
-
-WRITERS: dict[str, Callable[[AssessmentResult, Path, str], Path]] = {
-    ".pdf": _write_pdf,
-    ".html": _write_html,
-    ".xlsx": write_assessment_xlsx,
-}
-"""The writer of each file suffix."""
-
-
 def write_assessment_report(result: AssessmentResult, out: Path, lang: str = "de") -> Path:
     """Write the assessment report to ``out``: ``.pdf``, ``.html`` or ``.xlsx`` by suffix; returns ``out``."""
-    out = Path(out)
-    writer = WRITERS.get(out.suffix.lower())
-    if writer is None:
-        raise RegiolensError(
-            f"cannot write an assessment report as {out.suffix or 'a file without suffix'!r}: "
-            f"use {', '.join(sorted(WRITERS))}"
-        )
-    return writer(result, out, lang)
+    return write_document(
+        out,
+        lang,
+        "an assessment report",
+        html=lambda lg: render_assessment_html(result, lg),
+        xlsx=lambda o, lg: write_assessment_xlsx(result, o, lg),
+    )

@@ -12,7 +12,6 @@ tables come from :mod:`regiolens.reports.fund_tables`, charts and their data fro
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,16 +20,15 @@ import jinja2
 import xlsxwriter
 from markupsafe import Markup
 
-from regiolens.errors import RegiolensError
 from regiolens.fund.classes import Leverage
 from regiolens.fund.mandate import euros
 from regiolens.fund.pipeline import label
 from regiolens.fund.projection import Projection
 from regiolens.fund.terms import FundPlan
 from regiolens.reports import fund_charts, text
+from regiolens.reports.document import write_document
 from regiolens.reports.fund_tables import assumption_rows, impact_table, investor_tables
 from regiolens.reports.html import css_string, stylesheet
-from regiolens.reports.pdf import html_to_pdf
 from regiolens.reports.render import to_svg
 from regiolens.reports.text import Lang, check_lang
 from regiolens.reports.xlsx import Column, Sheet, _styles, _write_sheet
@@ -291,29 +289,12 @@ def write_fund_xlsx(result: Projection, out: Path, lang: str = "de") -> Path:
     return out
 
 
-def _write_html(result: Projection, out: Path, lang: str) -> Path:
-    out.write_text(render_fund_html(result, lang), encoding="utf-8")
-    return out
-
-
-def _write_pdf(result: Projection, out: Path, lang: str) -> Path:
-    return html_to_pdf(render_fund_html(result, lang), out)
-
-
-WRITERS: dict[str, Callable[[Projection, Path, str], Path]] = {
-    ".pdf": _write_pdf,
-    ".html": _write_html,
-    ".xlsx": write_fund_xlsx,
-}
-"""The writer of each file suffix."""
-
-
 def write_fund_report(result: Projection, out: Path, lang: str = "de") -> Path:
     """Write the fund report to ``out``: ``.pdf``, ``.html`` or ``.xlsx`` by suffix; returns ``out``."""
-    out = Path(out)
-    writer = WRITERS.get(out.suffix.lower())
-    if writer is None:
-        raise RegiolensError(
-            f"cannot write a fund report as {out.suffix or 'a file without suffix'!r}: use {', '.join(sorted(WRITERS))}"
-        )
-    return writer(result, out, lang)
+    return write_document(
+        out,
+        lang,
+        "a fund report",
+        html=lambda lg: render_fund_html(result, lg),
+        xlsx=lambda o, lg: write_fund_xlsx(result, o, lg),
+    )
