@@ -19,10 +19,14 @@ from regiolens.analysis.opportunities import opportunities
 from regiolens.analysis.peers import peers
 from regiolens.analysis.structure import structure
 from regiolens.config import warehouse_path
+from regiolens.fund.demo import PLAN_FILE, load_demo_fund
+from regiolens.fund.projection import project
+from regiolens.fund.terms import load_plan
 from regiolens.i18n import format_number, format_share
 from regiolens.network.examples import load_demo
 from regiolens.regions.resolve import resolve_region
 from regiolens.reports import write_report
+from regiolens.reports.fund_report import write_fund_report
 from regiolens.warehouse.store import Warehouse
 
 GERMAN_EMPLOYMENT = "data/de/regionalstatistik_13111-07-05-4"
@@ -121,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"• {line}")
     console.print("\nBerichte: " + ", ".join(str(r) for r in reports))
     console.print(load_demo())
+    console.print(load_demo_fund())
+    fund_report = write_fund_report(project(load_plan(PLAN_FILE)), args.out / "beispiel-seedfonds.pdf", "de")
+    console.print(f"Fondsbericht (Beispiel): {fund_report}")
     return 0
 
 
