@@ -373,7 +373,7 @@ def test_moving_a_deal_follows_the_pipeline(world: World, ids: dict[str, int]) -
     assert "Prüfung (Due Diligence) → Investitionskomitee" in page.text
     # a step the pipeline does not allow is refused, and the deal stays where it is
     wrong = _post(client, f"/fund/{plan}/deals/{deal}/move", {"to": "screening"})
-    assert wrong.status_code == 400 and "committee" in wrong.text and "screening" in wrong.text
+    assert wrong.status_code == 400 and "von „Investitionskomitee“ zu „Sichtung“" in html.unescape(wrong.text)
     with session_factory(world.app.state.engine)() as s:
         assert s.get(Deal, deal).status is DealStatus.committee  # type: ignore[union-attr]
 

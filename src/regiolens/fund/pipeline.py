@@ -105,14 +105,27 @@ def label(value: Stage | DealStatus, lang: Lang = "de") -> str:
 
 
 class TransitionError(RegiolensError):
-    """A status change the pipeline does not allow."""
+    """A status change the pipeline does not allow: from ``old`` to ``new`` (English text; :meth:`localised`)."""
+
+    def __init__(self, old: DealStatus, new: DealStatus) -> None:
+        self.old, self.new = old, new
+        super().__init__(self.localised("en"))
+
+    def localised(self, lang: str) -> str:
+        """The message in German (statuses by name) or English (statuses as the command line writes them)."""
+        targets = sorted(TRANSITIONS[self.old])
+        if lang == "de":
+            old, new = label(self.old, "de"), label(self.new, "de")
+            allowed = ", ".join(label(s, "de") for s in targets) or "keinen (Endstatus)"
+            return f"Ein Deal kann nicht von „{old}“ zu „{new}“ wechseln; von „{old}“ aus nur zu: {allowed}"
+        allowed = ", ".join(targets) or "none (final)"
+        return f"a deal cannot move from {self.old} to {self.new}; from {self.old} it may move to: {allowed}"
 
 
 def check_transition(old: DealStatus, new: DealStatus) -> None:
     """Raise :class:`TransitionError` unless a deal may move from ``old`` to ``new`` in one step."""
     if new not in TRANSITIONS[old]:
-        allowed = ", ".join(sorted(TRANSITIONS[old])) or "none (final)"
-        raise TransitionError(f"a deal cannot move from {old} to {new}; from {old} it may move to: {allowed}")
+        raise TransitionError(old, new)
 
 
 def path_between(old: DealStatus, new: DealStatus) -> list[DealStatus] | None:
@@ -201,7 +214,10 @@ class DealIn(BaseModel):
         if value in (None, ""):
             return None
         if not _KEY.fullmatch(value):
-            raise ValueError("a key has letters, digits, '.', '-' and '_', parts separated by '/'")
+            raise ValueError(
+                "ein Schlüssel hat Buchstaben, Ziffern, '.', '-' und '_', Teile getrennt durch '/' / "
+                "a key has letters, digits, '.', '-' and '_', parts separated by '/'"
+            )
         return value
 
     @field_validator("classification")
@@ -212,7 +228,10 @@ class DealIn(BaseModel):
         except UnknownClassificationError as exc:  # a KeyError, which Pydantic would not report
             raise ValueError(str(exc)) from None
         if clf.name.endswith("-sg"):
-            raise ValueError(f"{clf.title} groups whole sections; a deal needs an industry code")
+            raise ValueError(
+                f"{clf.title} fasst ganze Abschnitte zusammen; ein Deal braucht einen Branchencode / "
+                f"{clf.title} groups whole sections; a deal needs an industry code"
+            )
         return clf.name
 
     @model_validator(mode="after")

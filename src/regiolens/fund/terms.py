@@ -513,12 +513,28 @@ def _reason(error: ErrorDetails) -> str:
     ctx = error.get("ctx", {})
     if error["type"] == "value_error":  # our own validators write both languages
         return str(ctx.get("error", error["msg"]))
-    texts = _REASONS.get("date" if error["type"].startswith("date_") else error["type"])
-    if texts is None:
+    if _REASONS.get(_kind(error)) is None:
         return error["msg"]
-    de, en = texts
-    return (
-        de.format(**{k: _num(v, "de") for k, v in ctx.items()})
-        + " / "
-        + en.format(**{k: _num(v, "en") for k, v in ctx.items()})
-    )
+    return reason(error, "de") + " / " + reason(error, "en")
+
+
+def _kind(error: ErrorDetails) -> str:
+    return "date" if error["type"].startswith("date_") else error["type"]
+
+
+def reason(error: ErrorDetails, lang: str) -> str:
+    """The reason of a Pydantic validation error in ``lang`` ("de" or "en"), for forms and files alike.
+
+    Known error kinds (:data:`_REASONS`) are translated; a validator's own "deutsch / english" text gives its half;
+    any other message is Pydantic's (English).
+    """
+    ctx = error.get("ctx", {})
+    message = str(ctx.get("error", error["msg"])).removeprefix("Value error, ")
+    if error["type"] == "value_error":
+        de, sep, en = message.partition(" / ")
+        return (de if lang == "de" else en) if sep else message
+    texts = _REASONS.get(_kind(error))
+    if texts is None:
+        return message
+    template = texts[0] if lang == "de" else texts[1]
+    return template.format(**{k: _num(v, "de" if lang == "de" else "en") for k, v in ctx.items()})

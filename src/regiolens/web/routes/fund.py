@@ -46,7 +46,7 @@ from regiolens.fund.mandate import Mandate, euros, parse_mandate
 from regiolens.fund.models import Deal, FundPlanRecord
 from regiolens.fund.pipeline import DEFAULT_CLASSIFICATION, TRANSITIONS, DealIn, DealStatus, Lang, label
 from regiolens.fund.projection import Projection, project
-from regiolens.fund.terms import FundPlan, Stage, parse_plan
+from regiolens.fund.terms import FundPlan, Stage, parse_plan, reason
 from regiolens.i18n.messages import field_name
 from regiolens.reports import fund_charts, fund_tables, text
 from regiolens.reports.fund_report import write_fund_report
@@ -516,12 +516,12 @@ def read_deal(form: dict[str, str]) -> DealIn:
     return DealIn.model_validate({name: form[name] for name in DEAL_FIELDS_ALL if form.get(name, "").strip()})
 
 
-def field_errors(exc: ValidationError) -> dict[str, str]:
+def field_errors(exc: ValidationError, lang: Lang) -> dict[str, str]:
     """The first message per form field of a validation error (an error of the whole deal under ``""``)."""
     errors: dict[str, str] = {}
     for error in exc.errors():
         where = str(error["loc"][0]) if error["loc"] else ""
-        errors.setdefault(where, error["msg"].removeprefix("Value error, "))
+        errors.setdefault(where, reason(error, lang))
     return errors
 
 
@@ -535,7 +535,7 @@ async def create_deal(
     try:
         data = read_deal(form)
     except ValidationError as exc:
-        return _deal_form(request, plan, form, errors=field_errors(exc), status=400)
+        return _deal_form(request, plan, form, errors=field_errors(exc, lang), status=400)
     deal = attempt(
         db,
         lambda: records.add_deal(
