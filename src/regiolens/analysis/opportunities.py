@@ -40,7 +40,9 @@ Either makes it *at risk*.
 **Clusters** of a taxonomy, where the data resolve them (as in the profile): a cluster's employment is the
 weighted sum of its data codes; its presence joins the industries' in the co-occurrence, so its proximity to
 every industry and the region's density for it follow from the same formulas (the density counts the
-cluster's own industries, as an industry's density counts the industry itself).
+cluster's own industries, as an industry's density counts the industry itself). A cluster's complexity (PCI) and
+opportunity gain are those the industries' formulas give it as one more column beside the industries (see
+``_cluster_pci`` and ``_cluster_gain``): a cluster that is exactly one industry has that industry's figures.
 
 Cells without a value (suppressed) count as 0; the notes say how many there were.
 
@@ -63,6 +65,7 @@ from regiolens.analysis.results import ClusterOutlook, Opportunities, Opportunit
 from regiolens.analysis.weights import indicator_weights
 from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
 from regiolens.clusters import get_taxonomy, resolve, weight_matrix
+from regiolens.clusters.model import Taxonomy
 from regiolens.errors import RegiolensError
 from regiolens.i18n import MINUS, format_number, format_share, messages
 from regiolens.i18n.messages import Bilingual, weights_text
@@ -226,12 +229,17 @@ def _strength_reasons(
 
 
 def _cluster_columns(
-    wh: Warehouse, region: RegionSelection, years: list[int], measure: str, classification: str, taxonomy: str | None
+    wh: Warehouse,
+    region: RegionSelection,
+    years: list[int],
+    measure: str,
+    classification: str,
+    taxonomy: str | Taxonomy | None,
 ) -> tuple[list[ClusterOutlook], list[str], np.ndarray | None, tuple[str, ...]]:
     """Resolution of the taxonomy's clusters and the resolvable ones' employment ``(T, R, C)`` (or ``None``)."""
     if taxonomy is None:
         return [], [], None, ()
-    tax = get_taxonomy(taxonomy)
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else get_taxonomy(taxonomy)
     available = stored_codes(wh.ibis, measure=measure, classification=classification, region_level=region.level.value)
     resolutions = resolve(tax, classification, available)
     by_id = {c.id: c for c in tax.clusters}
@@ -275,10 +283,12 @@ def opportunities(
     industry_level: str | None = None,
     weights: Mapping[str, float] | None = None,
     decline: float = DECLINE,
-    taxonomy: str | None = "hannoverimpuls",
+    taxonomy: str | Taxonomy | None = "hannoverimpuls",
     n: int | None = None,
 ) -> Opportunities:
-    """Industries ``region`` could grow into, ranked, and its strengths at risk (see the module docstring)."""
+    """Industries ``region`` could grow into, ranked, and its strengths at risk (see the module docstring).
+
+    ``taxonomy`` names the cluster taxonomy (an id of :func:`regiolens.clusters.get_taxonomy`) or is one."""
     w = indicator_weights(INDICATORS, INDICATORS, weights)
     if n is not None and n < 1:
         raise RegiolensError("n must be at least 1")
@@ -320,7 +330,8 @@ def opportunities(
 
     now = _space(x1[universe], x1[t], n_ind)
     before = _space(x0[universe], x0[t], n_ind)
-    pci = complexity.eci_pci(now.m[:, :n_ind]).pci
+    ranking = complexity.eci_pci(now.m[:, :n_ind])
+    pci = ranking.pci
     present_pci = pci[now.present[:n_ind] & np.isfinite(pci)]
     eci = float(present_pci.mean()) if present_pci.size else None
     gain = relatedness.opportunity_gain(now.present[None, :n_ind], now.phi[:n_ind, :n_ind], np.nan_to_num(pci))[0]
@@ -403,6 +414,7 @@ def opportunities(
         )
     strengths.sort(key=lambda s: (not s.at_risk, -(s.lq or 0.0)))
 
+    cluster_gain = _cluster_gain(now.present[:n_ind], now.phi[:n_ind], np.nan_to_num(pci), now.present[n_ind:])
     clusters = []
     for row in cluster_rows:
         if row.cluster in cluster_ids:
@@ -413,6 +425,8 @@ def opportunities(
                 lq=_finite(now.lq[k]),
                 density=float(now.density[k]),
                 national_growth=_finite(float(cluster_growth)),
+                pci=_cluster_pci(now.m[:, k], now.m[:, :n_ind], ranking.eci, pci),
+                opportunity_gain=_finite(cluster_gain[k - n_ind]),
             )
         clusters.append(row)
 
@@ -446,6 +460,47 @@ def opportunities(
         notes=[de for de, _ in notes],
         notes_en=[en for _, en in notes],
     )
+
+
+def _cluster_pci(presence: np.ndarray, m: np.ndarray, eci: np.ndarray, pci: np.ndarray) -> float | None:
+    """A cluster's complexity: the PCI the eigenvector method gives a column whose regions are those specialised in
+    the cluster. The method's ``kp = (1/λ) U⁻¹ Mᵀ kc`` (Hidalgo & Hausmann 2009) makes every industry's PCI the same
+    affine function of ``Ē_i``, the mean ECI of the regions that have it, ``PCI_i = Ē_i / λ + (μ/σ)(1/λ − 1)``
+    (``μ``, ``σ`` the normalisation of the ECI); that function, read off the industries (``presence``, ``m`` over
+    the universe regions), is applied to the cluster's ``Ē_c`` — so a cluster that is exactly one industry has its
+    PCI. Clusters overlap the industries, so they cannot join the eigenvector system itself."""
+    known_eci = np.isfinite(eci)
+    members = m[known_eci]
+    counts = members.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_eci = (members.T @ eci[known_eci]) / counts
+    fit = np.isfinite(mean_eci) & np.isfinite(pci)
+    mine = presence & known_eci
+    if not mine.any() or len(np.unique(np.round(mean_eci[fit], 12))) < 2:
+        return None
+    slope, intercept = np.polyfit(mean_eci[fit], pci[fit], 1)
+    return float(slope * eci[mine].mean() + intercept)
+
+
+def _cluster_gain(present: np.ndarray, phi: np.ndarray, pci: np.ndarray, cluster_present: np.ndarray) -> np.ndarray:
+    """Opportunity gain of entering each cluster: :func:`~regiolens.metrics.relatedness.opportunity_gain` with the
+    cluster as one more column ``c`` of the industry space (``phi`` holds the industries' rows over the industries
+    and clusters, ``(I, I + C)``): ``COG_rc = (1 − M_rc) Σ_j (1 − M_rj) φ_jc PCI_j / Σ_k φ_jk``, ``j`` and ``k``
+    over the industries — a cluster that is exactly one industry has that industry's gain. The metric divides by
+    the row sums of the matrix it is given, which include ``φ_jc``; ``PCI_j`` is scaled by ``(Σ_k φ_jk + φ_jc) /
+    Σ_k φ_jk`` to keep the industries' own sums. One cluster at a time: clusters overlap the industries and each
+    other, so they do not enter each other's sums."""
+    industries = len(present)
+    own = phi[:, :industries].sum(axis=1)
+    gains = np.zeros(len(cluster_present))
+    for c in range(len(cluster_present)):
+        square = np.zeros((industries + 1, industries + 1))  # the cluster's row stays 0: it adds no term j
+        square[:industries, :industries] = phi[:, :industries]
+        square[:industries, industries] = phi[:, industries + c]
+        scale = np.divide(own + phi[:, industries + c], own, out=np.ones(industries), where=own > 0)
+        m = np.append(present, cluster_present[c])[None, :]
+        gains[c] = relatedness.opportunity_gain(m, square, np.append(pci * scale, 0.0))[0, industries]
+    return gains
 
 
 def _finite(value: float | np.floating) -> float | None:

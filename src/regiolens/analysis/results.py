@@ -354,6 +354,8 @@ class ClusterOutlook:
     density: float | None = None
     national_growth: float | None = None
     reason_de: str = ""
+    pci: float | None = None  # as an industry's PCI, from the regions specialised in the cluster
+    opportunity_gain: float | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import typer
 import regiolens.cli.serve as serve_cli
 from regiolens import __version__
 from regiolens.cli import accounts, analysis, clusters, data, industries, metrics, opportunities, regions
+from regiolens.cli import concept as concept_cli
 from regiolens.cli import fund as fund_cli
 from regiolens.cli import network as network_cli
 
@@ -33,6 +34,7 @@ app.add_typer(accounts.db_app, name="db")
 app.command("serve")(serve_cli.serve_cmd)
 app.add_typer(network_cli.app, name="network")
 app.add_typer(fund_cli.app, name="fund")
+app.add_typer(concept_cli.app, name="concept")
 
 
 @app.command()

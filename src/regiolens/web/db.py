@@ -360,5 +360,6 @@ def upgrade(engine: Engine) -> None:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
+import regiolens.concept.models  # noqa: E402  (the concept workspace's tables join Base.metadata for Alembic)
 import regiolens.fund.models  # noqa: E402  (the fund planner's tables join Base.metadata for Alembic)
 import regiolens.network.models  # noqa: E402, F401  (the knowledge-base tables join Base.metadata for Alembic)
