@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from regiolens.concept.content import (
@@ -54,7 +54,7 @@ from regiolens.concept.models import (
 from regiolens.errors import RegiolensError
 from regiolens.fund.records import get_plan
 from regiolens.network.inputs import Key
-from regiolens.network.records import NotFound, get_initiative, owner_organisation
+from regiolens.network.records import NotFound, find_keyed, get_initiative, owner_organisation
 from regiolens.web.accounts import audit, get_organisation, memberships, require_role, visible
 from regiolens.web.db import Network, Organisation, Role, User, Visibility, utcnow
 
@@ -83,27 +83,7 @@ class SignOffMissing(RegiolensError):
 def get_concept(s: Session, user: User, ref: str | int) -> Concept:
     """The concept ``ref`` the user may see: its number, its key or ``organisation/key`` (a key several visible
     organisations use means the user's own concept; if the user has none of them, name the organisation)."""
-    text = str(ref).strip()
-    stmt: Select[Any] = visible(s, user, Concept)
-    if text.isdigit():
-        stmt = stmt.where(Concept.id == int(text))
-    elif "/" in text:
-        org, _, key = text.partition("/")
-        stmt = stmt.join(Organisation, Organisation.id == Concept.organisation_id).where(
-            Organisation.slug == org, Concept.key == key
-        )
-    else:
-        stmt = stmt.where(Concept.key == text)
-    found = list(s.scalars(stmt))
-    if len(found) > 1:
-        own = {m.organisation_id for m in memberships(s, user)}
-        found = [c for c in found if c.organisation_id in own] or found
-    if not found:
-        raise NotFound(f"no concept {text!r}")
-    if len(found) > 1:
-        options = ", ".join(f"{c.organisation.slug}/{c.key}" for c in found)
-        raise RegiolensError(f"concept {text!r} is ambiguous: {options}")
-    return found[0]
+    return find_keyed(s, user, Concept, ref, "concept")
 
 
 def list_concepts(s: Session, user: User) -> list[Concept]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from regiolens.errors import InputError, RegiolensError
@@ -49,9 +49,9 @@ from regiolens.fund.pipeline import (
     summarise_portfolio,
 )
 from regiolens.network.inputs import Key
-from regiolens.network.records import NotFound, owner_organisation
-from regiolens.web.accounts import audit, memberships, require_role, visible
-from regiolens.web.db import NAME_LENGTH, Organisation, Role, User, Visibility
+from regiolens.network.records import NotFound, find_keyed, owner_organisation
+from regiolens.web.accounts import audit, require_role, visible
+from regiolens.web.db import NAME_LENGTH, Role, User, Visibility
 
 ExportFormat = Literal["json", "csv"]
 
@@ -66,27 +66,7 @@ _FIELDS = ("company", "code", "classification", "region", "stage", "amount", "ro
 def get_plan(s: Session, user: User, ref: str | int) -> FundPlanRecord:
     """The plan ``ref`` the user may see: its number, its key or ``organisation/key`` (a key several visible
     organisations use means the user's own plan; if the user has none of them, name the organisation)."""
-    text = str(ref).strip()
-    stmt: Select[Any] = visible(s, user, FundPlanRecord)
-    if text.isdigit():
-        stmt = stmt.where(FundPlanRecord.id == int(text))
-    elif "/" in text:
-        org, _, key = text.partition("/")
-        stmt = stmt.join(Organisation, Organisation.id == FundPlanRecord.organisation_id).where(
-            Organisation.slug == org, FundPlanRecord.key == key
-        )
-    else:
-        stmt = stmt.where(FundPlanRecord.key == text)
-    found = list(s.scalars(stmt))
-    if len(found) > 1:
-        own = {m.organisation_id for m in memberships(s, user)}
-        found = [p for p in found if p.organisation_id in own] or found
-    if not found:
-        raise NotFound(f"no fund plan {text!r}")
-    if len(found) > 1:
-        options = ", ".join(f"{p.organisation.slug}/{p.key}" for p in found)
-        raise RegiolensError(f"fund plan {text!r} is ambiguous: {options}")
-    return found[0]
+    return find_keyed(s, user, FundPlanRecord, ref, "fund plan")
 
 
 def list_plans(s: Session, user: User) -> list[FundPlanRecord]:

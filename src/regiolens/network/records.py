@@ -53,12 +53,13 @@ from regiolens.network.models import (
     lesson_initiatives,
 )
 from regiolens.web.accounts import PermissionDenied, can_edit, get_organisation, memberships, visible
-from regiolens.web.db import Organisation, Role, User, Visibility, utcnow
+from regiolens.web.db import Organisation, OrgRecord, Role, User, Visibility, utcnow
 
 Record = Actor | Initiative | Exchange | Lesson
 """A knowledge-base record a person opens on its own."""
 
 R = TypeVar("R", bound=Record)
+K = TypeVar("K", bound=OrgRecord)
 
 KINDS: dict[str, type[Actor] | type[Initiative] | type[Exchange] | type[Lesson]] = {
     "actor": Actor,
@@ -120,24 +121,30 @@ def require_edit(s: Session, user: User, record: Record) -> None:
 
 
 def get(s: Session, user: User, model: type[R], ref: str | int) -> R:
-    """The record ``ref`` of ``model`` that ``user`` may see: its number, its key or ``organisation/key``.
+    """The knowledge-base record ``ref`` of ``model`` that ``user`` may see (:func:`find_keyed`)."""
+    return find_keyed(s, user, model, ref, next(k for k, m in KINDS.items() if m is model))
+
+
+def find_keyed(s: Session, user: User, model: type[K], ref: str | int, kind: str) -> K:
+    """The record ``ref`` of ``model`` (any organisation-owned record with a ``key``: knowledge-base records, fund
+    plans, concepts) that ``user`` may see: its number, its key or ``organisation/key``; ``kind`` names it in errors.
 
     A key held by several visible organisations means the user's own record; if the user has none of them, the
-    reference is ambiguous and must name the organisation.
+    reference is ambiguous and must name the organisation. One the user may not see is :class:`NotFound`.
     """
-    kind = next(k for k, m in KINDS.items() if m is model)
+    columns: Any = model  # an OrgRecord model with id and key columns
     text = str(ref).strip()
     stmt: Select[Any] = visible(s, user, model)
     if text.isdigit():
-        stmt = stmt.where(model.id == int(text))
+        stmt = stmt.where(columns.id == int(text))
     elif "/" in text:
         org, _, key = text.partition("/")
-        stmt = stmt.join(Organisation, Organisation.id == model.organisation_id).where(
-            Organisation.slug == org, model.key == key
+        stmt = stmt.join(Organisation, Organisation.id == columns.organisation_id).where(
+            Organisation.slug == org, columns.key == key
         )
     else:
-        stmt = stmt.where(model.key == text)
-    found: list[R] = list(s.scalars(stmt))
+        stmt = stmt.where(columns.key == text)
+    found: list[Any] = list(s.scalars(stmt))
     if len(found) > 1:
         own = {m.organisation_id for m in memberships(s, user)}
         found = [r for r in found if r.organisation_id in own] or found
@@ -146,7 +153,8 @@ def get(s: Session, user: User, model: type[R], ref: str | int) -> R:
     if len(found) > 1:
         options = ", ".join(f"{r.organisation.slug}/{r.key}" for r in found)
         raise RegiolensError(f"{kind} {text!r} is ambiguous: {options}")
-    return found[0]
+    result: K = found[0]
+    return result
 
 
 def get_actor(s: Session, user: User, ref: str | int) -> Actor:
