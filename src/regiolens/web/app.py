@@ -30,8 +30,8 @@ from regiolens import __version__
 from regiolens.clusters.model import UnknownClusterError
 from regiolens.errors import RegiolensError, UnknownIndustryError, UnknownRegionError
 from regiolens.network.records import NotFound
-from regiolens.web import accounts, api, api_fund, api_network, db
-from regiolens.web.routes import account, admin, auth, clusters, compare, data, fund, home, network, regions
+from regiolens.web import accounts, api, api_concept, api_fund, api_network, db
+from regiolens.web.routes import account, admin, auth, clusters, compare, concept, data, fund, home, network, regions
 from regiolens.web.security import CSRFMiddleware, LoginRequired, current_user
 from regiolens.web.settings import Settings
 from regiolens.web.templating import TEMPLATES, render
@@ -197,11 +197,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(clusters.router, include_in_schema=False)
     app.include_router(network.router, include_in_schema=False)
     app.include_router(fund.router, include_in_schema=False)
+    app.include_router(concept.router, include_in_schema=False)
     app.include_router(account.router, include_in_schema=False)
     app.include_router(admin.router, include_in_schema=False)
     app.include_router(api.router)
     app.include_router(api_network.router)
     app.include_router(api_fund.router)
+    app.include_router(api_concept.router)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request, _user: db.User = Depends(current_user)) -> HTMLResponse:

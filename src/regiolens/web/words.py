@@ -1172,6 +1172,234 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "fund_defaults": {"de": "Standardwerte", "en": "Defaults"},
     "fund_sources": {"de": "Quellen der Standardannahmen", "en": "Sources of the defaults"},
+    # concept builder
+    "concept": {"de": "Konzept", "en": "Concept"},
+    "concept_title": {"de": "Entwicklungskonzepte", "en": "Development concepts"},
+    "concept_lead": {
+        "de": "Das eigene Entwicklungskonzept der Region: Fokuscluster auf Evidenz, Instrumente aus der Wissensbasis, "
+        "Fonds, Organisation — bis zur Fassung, die die Räte beschließen.",
+        "en": "The region's own development concept: focus clusters on evidence, instruments from the knowledge base, "
+        "fund, organisation — up to the version the councils adopt.",
+    },
+    "concept_new": {"de": "Neues Konzept", "en": "New concept"},
+    "concept_create": {"de": "Konzept anlegen", "en": "Create concept"},
+    "concept_list": {"de": "Konzepte", "en": "Concepts"},
+    "concept_none": {"de": "Noch keine Konzepte, die Sie sehen dürfen.", "en": "No concepts you may see yet."},
+    "concept_name": {"de": "Titel", "en": "Title"},
+    "concept_target": {"de": "Zielregion", "en": "Target region"},
+    "concept_target_hint": {
+        "de": "Kreis- oder Gemeindeschlüssel oder Gruppe, z. B. emscher-lippe",
+        "en": "district or municipality code, or a group, e.g. emscher-lippe",
+    },
+    "concept_authors": {"de": "Autorinnen und Autoren", "en": "Authors"},
+    "concept_network": {"de": "Netzwerk (für die Mitzeichnung)", "en": "Network (for sign-off)"},
+    "concept_no_network": {"de": "kein Netzwerk", "en": "no network"},
+    "concept_status": {"de": "Status", "en": "Status"},
+    "concept_status_now": {"de": "Aktueller Status", "en": "Current status"},
+    "concept_status_draft": {"de": "Entwurf", "en": "Draft"},
+    "concept_status_in_consultation": {"de": "In Abstimmung", "en": "In consultation"},
+    "concept_status_adopted": {"de": "Beschlossen", "en": "Adopted"},
+    "concept_move_draft": {"de": "Zurück in den Entwurf", "en": "Back to draft"},
+    "concept_move_in_consultation": {"de": "In die Abstimmung geben", "en": "Send out for consultation"},
+    "concept_move_adopted": {"de": "Als beschlossen festhalten", "en": "Record as adopted"},
+    "concept_no_moves": {
+        "de": "Beschlossen. Eine Änderung beginnt einen neuen Entwurf; die beschlossene Fassung bleibt unverändert.",
+        "en": "Adopted. A change starts a new draft; the adopted version stays unchanged.",
+    },
+    "concept_adopted_version": {
+        "de": "Beschlossene Fassung: Version {version} ({date})",
+        "en": "Adopted version: version {version} ({date})",
+    },
+    "concept_missing_sign_offs": {
+        "de": "Zum Beschluss fehlt noch die Mitzeichnung von: {orgs}",
+        "en": "Adoption still needs the sign-off of: {orgs}",
+    },
+    "concept_lead_line": {
+        "de": "Zielregion {target} · {organisation} · Version {version}",
+        "en": "Target region {target} · {organisation} · version {version}",
+    },
+    "concept_sections": {"de": "Teile des Konzepts", "en": "Parts of the concept"},
+    "concept_overview": {"de": "Überblick", "en": "Overview"},
+    "concept_evidence": {"de": "Evidenz & Fokuscluster", "en": "Evidence & focus clusters"},
+    "concept_instruments": {"de": "Instrumente & Fonds", "en": "Instruments & fund"},
+    "concept_organisation": {"de": "Organisation", "en": "Organisation"},
+    "concept_editors_only": {
+        "de": "Nur Redakteurinnen und Redakteure der Organisation des Konzepts können es ändern.",
+        "en": "Only editors of the concept's organisation can change it.",
+    },
+    "concept_notice_saved": {"de": "Gespeichert.", "en": "Saved."},
+    "concept_notice_unchanged": {
+        "de": "Nichts geändert — keine neue Version.",
+        "en": "Nothing changed — no new version.",
+    },
+    "concept_notice_moved": {"de": "Status geändert.", "en": "Status changed."},
+    "concept_notice_commented": {"de": "Kommentar gespeichert.", "en": "Comment saved."},
+    "concept_notice_asked": {"de": "Mitzeichnung angefragt.", "en": "Sign-off requested."},
+    "concept_notice_answered": {"de": "Antwort gespeichert.", "en": "Answer saved."},
+    "concept_notice_checked": {"de": "Evidenzprüfung gespeichert.", "en": "Evidence check stored."},
+    "concept_evidence_state": {"de": "Stand der Evidenz", "en": "State of the evidence"},
+    "concept_outdated_title": {
+        "de": "Die Evidenz einiger Fokuscluster ist veraltet: neuere Daten wurden importiert.",
+        "en": "The evidence of some focus clusters is outdated: newer data were imported.",
+    },
+    "concept_outdated_changes": {"de": "Was sich seither geändert hat:", "en": "What changed since:"},
+    "concept_outdated_action": {
+        "de": "Prüfen Sie die Wahl auf der aktuellen Evidenz und speichern Sie sie neu:",
+        "en": "Review the choice on the current evidence and save it again:",
+    },
+    "concept_store_finding": {"de": "Befund am Konzept festhalten", "en": "Store the finding with the concept"},
+    "concept_outdated_marker": {"de": "{n} veraltet", "en": "{n} outdated"},
+    "concept_evidence_current": {
+        "de": "Die Fokuscluster beruhen auf der aktuellen Evidenz.",
+        "en": "The focus clusters rest on the current evidence.",
+    },
+    "concept_evidence_checked": {"de": "Zuletzt geprüft: {date}", "en": "Last checked: {date}"},
+    "concept_no_focus_yet": {"de": "Noch keine Fokuscluster gewählt.", "en": "No focus clusters chosen yet."},
+    "concept_content": {"de": "Inhalt (Version {version})", "en": "Content (version {version})"},
+    "concept_summary": {"de": "Zusammenfassung", "en": "Summary"},
+    "concept_focus_clusters": {"de": "Fokuscluster", "en": "Focus clusters"},
+    "concept_vintage": {"de": "Datenstand {vintage}", "en": "data vintage {vintage}"},
+    "concept_fund_plan": {"de": "Fondsplan", "en": "Fund plan"},
+    "concept_plan_hidden": {
+        "de": "Sie dürfen diesen Fondsplan nicht sehen.",
+        "en": "You may not see this fund plan.",
+    },
+    "concept_operator_model": {"de": "Betreibermodell", "en": "Operator model"},
+    "concept_operator_hint": {
+        "de": "z. B. eine Gesellschaft der Städte und des Kreises, wie die Hannover Impuls GmbH von Stadt und Region",
+        "en": "e.g. a company owned by the cities and the district, as Hannover Impuls GmbH by city and region",
+    },
+    "concept_budget": {"de": "Budget", "en": "Budget"},
+    "concept_budget_hint": {
+        "de": "eine Zeile je Posten: Posten; Betrag in Euro; Jahr",
+        "en": "one line per item: item; amount in euros; year",
+    },
+    "concept_budget_item": {"de": "Posten", "en": "Item"},
+    "concept_year": {"de": "Jahr", "en": "Year"},
+    "concept_amount": {"de": "Betrag", "en": "Amount"},
+    "concept_total": {"de": "Summe", "en": "Total"},
+    "concept_milestones": {"de": "Meilensteine", "en": "Milestones"},
+    "concept_milestones_hint": {
+        "de": "eine Zeile je Meilenstein: JJJJ-MM-TT; Titel",
+        "en": "one line per milestone: YYYY-MM-DD; title",
+    },
+    "concept_download_docx": {"de": "Konzeptpapier (Word)", "en": "Concept paper (Word)"},
+    "concept_download_pdf": {"de": "Konzeptpapier (PDF)", "en": "Concept paper (PDF)"},
+    "concept_download_csv": {"de": "Rangliste (CSV)", "en": "Ranking (CSV)"},
+    "concept_versions": {"de": "Versionen", "en": "Versions"},
+    "concept_version": {"de": "Version", "en": "Version"},
+    "concept_compare": {"de": "Vergleich", "en": "Compare"},
+    "concept_compare_with": {"de": "mit Version {version} vergleichen", "en": "compare with version {version}"},
+    "concept_compare_heading": {
+        "de": "Was sich von Version {a} zu Version {b} geändert hat",
+        "en": "What changed from version {a} to version {b}",
+    },
+    "concept_no_changes": {"de": "Keine Änderungen.", "en": "No changes."},
+    "concept_sign_offs": {"de": "Mitzeichnung", "en": "Sign-off"},
+    "concept_no_sign_offs": {"de": "Noch niemand um Mitzeichnung gebeten.", "en": "Nobody asked to sign off yet."},
+    "concept_sign_off_requested": {"de": "angefragt", "en": "requested"},
+    "concept_sign_off_approved": {"de": "mitgezeichnet", "en": "approved"},
+    "concept_sign_off_declined": {"de": "abgelehnt", "en": "declined"},
+    "concept_answer": {"de": "Antwort", "en": "Answer"},
+    "concept_approve": {"de": "Mitzeichnen", "en": "Approve"},
+    "concept_decline": {"de": "Ablehnen", "en": "Decline"},
+    "concept_ask_sign_off": {"de": "Um Mitzeichnung bitten:", "en": "Ask for sign-off:"},
+    "concept_ask": {"de": "Anfragen", "en": "Ask"},
+    "concept_share_first": {
+        "de": "Geben Sie das Konzept zuerst für das Netzwerk frei (Organisation → Sichtbarkeit).",
+        "en": "Share the concept with the network first (organisation → visibility).",
+    },
+    "concept_asked_of_you": {"de": "Um Ihre Mitzeichnung gebeten", "en": "Your sign-off is asked for"},
+    "concept_comments": {"de": "Kommentare", "en": "Comments"},
+    "concept_no_comments": {"de": "Noch keine Kommentare.", "en": "No comments yet."},
+    "concept_comment": {"de": "Kommentar", "en": "Comment"},
+    "concept_add_comment": {"de": "Kommentieren", "en": "Add comment"},
+    "concept_evidence_heading": {"de": "Fokuscluster für {target}", "en": "Focus clusters for {target}"},
+    "concept_evidence_lead": {
+        "de": "Jeder Kandidatencluster mit Stärke, Dynamik und Potenzial in der Zielregion, gewichtet und gereiht; "
+        "wählen Sie die Fokuscluster und begründen Sie die Wahl neben der Evidenz.",
+        "en": "Every candidate cluster with its strength, dynamics and potential in the target region, weighted and "
+        "ranked; choose the focus clusters and justify the choice beside the evidence.",
+    },
+    "concept_peers_note": {
+        "de": "Ohne Vergleichsregionen ({n} Peers), damit die Seite schnell antwortet; die Kommandozeile "
+        "(regiolens concept scorecard --peers) nennt, welche Peers in einem Cluster stark sind.",
+        "en": "Without peer regions ({n} peers), so that the page answers quickly; the command line "
+        "(regiolens concept scorecard --peers) names the peers strong in a cluster.",
+    },
+    "concept_strength": {"de": "Stärke", "en": "Strength"},
+    "concept_dynamics": {"de": "Dynamik", "en": "Dynamics"},
+    "concept_potential": {"de": "Potenzial", "en": "Potential"},
+    "concept_weight_of": {"de": "Gewicht {name}", "en": "Weight of {name}"},
+    "concept_apply_weights": {"de": "Neu reihen", "en": "Re-rank"},
+    "concept_weight_invalid": {
+        "de": "Gewicht {name}: {value} ist keine Zahl zwischen 0 und 1000.",
+        "en": "Weight of {name}: {value} is no number between 0 and 1000.",
+    },
+    "concept_weights_zero": {
+        "de": "Mindestens ein Gewicht muss größer als 0 sein.",
+        "en": "At least one weight must be above 0.",
+    },
+    "concept_scorecard_meta": {
+        "de": "{region}, {base}–{year}, Datenstand {vintage}",
+        "en": "{region}, {base}–{year}, data vintage {vintage}",
+    },
+    "concept_weights_used": {
+        "de": "Gewichte: Stärke {strength}, Dynamik {dynamics}, Potenzial {potential}",
+        "en": "weights: strength {strength}, dynamics {dynamics}, potential {potential}",
+    },
+    "concept_scorecard_how": {
+        "de": "Jeder Indikator wird zu einem zentrierten Perzentilrang über die bewerteten Cluster (−0,5 bis +0,5); "
+        "eine Dimension ist der Mittelwert ihrer Indikatoren, der Punktwert die gewichtete Summe der Dimensionen "
+        "geteilt durch die Summe der Gewichte. Die Begründung nennt die Werte und was für und gegen den Cluster "
+        "spricht.",
+        "en": "Each indicator becomes a centred percentile rank across the rated clusters (−0.5 to +0.5); a "
+        "dimension is the mean of its indicators, the score the weighted sum of the dimensions divided by the sum "
+        "of the weights. The reason names the figures and what speaks for and against the cluster.",
+    },
+    "concept_ranking": {"de": "Rangliste der Kandidatencluster", "en": "Ranking of the candidate clusters"},
+    "concept_choose": {"de": "Wählen", "en": "Choose"},
+    "concept_rank": {"de": "Rang", "en": "Rank"},
+    "concept_cluster": {"de": "Cluster", "en": "Cluster"},
+    "concept_score": {"de": "Punktwert", "en": "Score"},
+    "concept_employment": {"de": "Beschäftigte", "en": "Employees"},
+    "concept_growth": {"de": "Wachstum", "en": "Growth"},
+    "concept_density": {"de": "Dichte", "en": "Density"},
+    "concept_reason": {"de": "Begründung des Rangs", "en": "Reason for the rank"},
+    "concept_justification": {"de": "Ihre Begründung der Wahl", "en": "Your justification of the choice"},
+    "concept_save_focus": {"de": "Fokuscluster speichern", "en": "Save focus clusters"},
+    "concept_focus_records": {
+        "de": "Die Wahl hält den Datenstand {vintage} und den Fingerabdruck der Evidenz fest.",
+        "en": "The choice records data vintage {vintage} and the fingerprint of the evidence.",
+    },
+    "concept_unknown_clusters": {
+        "de": "Diese Cluster stehen nicht in der Rangliste: {clusters}",
+        "en": "These clusters are not in the ranking: {clusters}",
+    },
+    "concept_unresolved": {"de": "Nicht bewertbare Cluster", "en": "Clusters that cannot be rated"},
+    "concept_method_notes": {"de": "Methodische Hinweise", "en": "Method notes"},
+    "concept_instruments_heading": {"de": "Instrumente und Fonds", "en": "Instruments and fund"},
+    "concept_instruments_lead": {
+        "de": "Wählen Sie Initiativen aus der Wissensbasis als Instrumente, mit einer Notiz, und verknüpfen Sie "
+        "einen Fondsplan; seine Eckdaten fließen ins Konzept.",
+        "en": "Choose initiatives of the knowledge base as instruments, with a note, and link a fund plan; its key "
+        "figures flow into the concept.",
+    },
+    "concept_instrument_list": {"de": "Instrumente", "en": "Instruments"},
+    "concept_initiatives": {"de": "Initiativen der Wissensbasis", "en": "Initiatives of the knowledge base"},
+    "concept_instrument_note": {"de": "Notiz: was übernommen wird", "en": "Note: what is adopted"},
+    "concept_no_initiatives": {
+        "de": "Die Wissensbasis hat keine Initiativen, die Sie sehen dürfen.",
+        "en": "The knowledge base has no initiatives you may see.",
+    },
+    "concept_no_fund_plan": {"de": "kein Fondsplan", "en": "no fund plan"},
+    "concept_fund_plan_version": {"de": "Version des Fondsplans", "en": "Version of the fund plan"},
+    "concept_fund_plan_version_hint": {"de": "leer: die neueste", "en": "empty: the newest"},
+    "concept_save": {"de": "Speichern", "en": "Save"},
+    "concept_organisation_heading": {
+        "de": "Organisation, Budget und Meilensteine",
+        "en": "Organisation, budget and milestones",
+    },
 }
 """Words of the pages beyond the labels of results and reports."""
 
