@@ -128,3 +128,13 @@ def test_cli_report_writes_the_workbook(tmp_path: Path) -> None:
     run = CliRunner().invoke(app, ["fund", "report", str(EXAMPLE), "--out", str(out), "--paths", "300"])
     assert run.exit_code == 0, run.output
     assert out.read_bytes().startswith(b"PK")
+
+
+def test_pme_against_a_flat_index_is_the_tvpi(plan: FundPlan) -> None:
+    flat = _with(plan, simulation={"benchmark_return": 0.0})
+    fund = project(flat, paths=1_000, seed=9).investor("fund")
+    assert fund.pme is not None
+    assert fund.pme.p50 == pytest.approx(fund.tvpi.p50) and fund.pme.p95 == pytest.approx(fund.tvpi.p95)
+    growing = project(_with(plan, simulation={"benchmark_return": 0.07}), paths=1_000, seed=9).investor("fund")
+    assert growing.pme is not None and growing.pme.p50 < fund.pme.p50  # a rising index is harder to beat
+    assert project(plan, paths=200, seed=9).investor("fund").pme is None

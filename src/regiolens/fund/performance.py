@@ -6,7 +6,7 @@ last period T; sign convention of the cash flow CF_t = D_t − C_t, with NAV_T a
     DPI  = Σ D / Σ C        RVPI = NAV_T / Σ C        TVPI = DPI + RVPI
     IRR  : Σ_t CF_t / (1 + r)^t = 0 per period (``pyxirr.irr``), annualised (1 + r)^(1/Δ) − 1
     XIRR : Σ_t CF_t / (1 + x)^((d_t − d_0)/365) = 0, ACT/365F (Excel convention; ``pyxirr.xirr``)
-    KS-PME = (Σ D_t·I_T/I_t + NAV_T) / Σ C_t·I_T/I_t (Kaplan & Schoar 2005; ``pyxirr.pe.ks_pme``)
+    KS-PME = (Σ D_t·I_T/I_t + NAV_T) / Σ C_t·I_T/I_t (Kaplan & Schoar 2005; ``pyxirr.pe.ks_pme_2``)
     J-curve: cumulative net cash flow Σ_{s≤t} (D_s − C_s)
 
 A path whose flows are all ≤ 0 (nothing ever comes back) has IRR = XIRR = −100 %; other paths without a root are
@@ -131,7 +131,9 @@ def path_metrics(
         level = np.asarray(index, dtype=float)
         if level.shape != (flows.shape[1],):
             raise ValueError(f"the index needs one level per period ({flows.shape[1]})")
-        pme = np.array([pe.ks_pme(row, level, nav=n) for row, n in zip(d - c, final_nav, strict=True)])
+        # contributions and distributions apart (``ks_pme_2``): netting a period's call against its distribution
+        # would shrink both sums, and the PME against a flat index would no longer be the TVPI
+        pme = np.array([pe.ks_pme_2(ci, di, level, n) for ci, di, n in zip(c, d, final_nav, strict=True)])
     return PathMetrics(irr=irr, tvpi=dpi + rvpi, dpi=dpi, rvpi=rvpi, j_curve=j_curve, xirr=xirr, pme=pme)
 
 

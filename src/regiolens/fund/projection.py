@@ -19,7 +19,8 @@ One code path for every figure of the fund planner (command line, web page, JSON
    is split between the investor classes by the plan's structure (:func:`regiolens.fund.classes.split_classes`).
 6. **Metrics** per class and for all LPs together (:mod:`regiolens.fund.performance`): IRR, XIRR (dates from
    ``first_close``), TVPI, DPI, RVPI, probability of losing money (TVPI < 1), J-curve as a share of the commitment
-   (P10, P50, P90 over paths), TVPI histogram.
+   (P10, P50, P90 over paths), TVPI histogram, and the KS-PME against an index growing at the plan's
+   ``simulation.benchmark_return`` when one is given (``pyxirr.pe.ks_pme``).
 
 The deterministic Takahashi–Alexander projection (:func:`regiolens.fund.takahashi.project`) of the fund size is
 given beside it: the smooth curve a budget office expects, against the spread of the simulation.
@@ -118,6 +119,8 @@ class InvestorOutcome:
     irr_undefined: int
     j_curve: JCurve
     tvpi_histogram: Histogram
+    pme: Percentiles | None = None
+    """KS-PME against the plan's ``simulation.benchmark_return`` (> 1: better than the index); None without one."""
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,7 @@ def _outcome(name: str, kind: str, commitment: float, metrics: PathMetrics) -> I
             edges=tuple(float(e) for e in np.append(edges, TVPI_TOP + TVPI_BIN)),
             counts=tuple(int(c) for c in counts),
         ),
+        pme=None if metrics.pme is None else percentiles(metrics.pme),
     )
 
 
@@ -287,12 +291,14 @@ def project(plan: FundPlan, *, paths: int = 10_000, seed: int = 1) -> Projection
     fund = european_waterfall(calls, portfolio.proceeds, plan.waterfall, PERIOD_YEARS, nav=portfolio.nav)
     split = split_classes(plan.classes, plan.structure, calls, fund.lp, fund.lp_nav, PERIOD_YEARS)
     dates = tuple(period_dates(plan.first_close, quarters, PERIOD_YEARS))
+    benchmark = plan.simulation.benchmark_return
+    index = None if benchmark is None else (1.0 + benchmark) ** (np.arange(quarters) * PERIOD_YEARS)
     investors = [
-        _outcome(flows.name, flows.kind.value, flows.commitment, class_metrics(flows, PERIOD_YEARS, dates))
+        _outcome(flows.name, flows.kind.value, flows.commitment, class_metrics(flows, PERIOD_YEARS, dates, index))
         for flows in split.classes
     ]
     investors.append(
-        _outcome("fund", "fund", plan.size, path_metrics(calls, fund.lp, fund.lp_nav, PERIOD_YEARS, dates))
+        _outcome("fund", "fund", plan.size, path_metrics(calls, fund.lp, fund.lp_nav, PERIOD_YEARS, dates, index))
     )
     invested = portfolio.invested.sum(axis=1)
     return Projection(

@@ -260,6 +260,9 @@ class SimulationSettings(_Terms):
     """Equity share bought with the initial ticket per entry stage; default as in the class docstring."""
     companies: int | None = Field(default=None, ge=1, le=10_000)
     """New companies per path; default: initial pool / share-weighted mean ticket."""
+    benchmark_return: float | None = Field(default=None, ge=-0.5, le=1.0)
+    """Annual return of a public-market index to compare with (KS-PME, Kaplan & Schoar 2005), e.g. 0.07; none: no
+    PME. An ex-ante plan has no index history, so the index grows at this constant rate from the first close."""
 
 
 class FundPlan(_Terms):

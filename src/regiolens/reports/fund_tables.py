@@ -36,6 +36,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "tvpi": ("TVPI (Gesamtwert / eingezahlt)", "TVPI (total value / paid in)"),
     "dpi": ("DPI (ausgeschüttet / eingezahlt)", "DPI (distributed / paid in)"),
     "rvpi": ("RVPI (Restwert / eingezahlt)", "RVPI (residual value / paid in)"),
+    "pme": ("KS-PME (gegen den Vergleichsindex)", "KS-PME (against the benchmark index)"),
     "loss": (
         "Wahrscheinlichkeit, Geld zu verlieren (TVPI < 1): {share}",
         "Probability of losing money (TVPI < 1): {share}",
@@ -117,6 +118,7 @@ def investor_table(outcome: InvestorOutcome, lang: Lang) -> Table:
         ("tvpi", outcome.tvpi, multiple),
         ("dpi", outcome.dpi, multiple),
         ("rvpi", outcome.rvpi, multiple),
+        *([("pme", outcome.pme, multiple)] if outcome.pme is not None else []),
     ]
     notes = [word("irr_undefined", lang, n=text.num(outcome.irr_undefined, lang))] if outcome.irr_undefined else []
     return _percentile_table("metric", [(word(k, lang), v, f) for k, v, f in rows], lang, notes)
