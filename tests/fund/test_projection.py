@@ -138,3 +138,29 @@ def test_pme_against_a_flat_index_is_the_tvpi(plan: FundPlan) -> None:
     growing = project(_with(plan, simulation={"benchmark_return": 0.07}), paths=1_000, seed=9).investor("fund")
     assert growing.pme is not None and growing.pme.p50 < fund.pme.p50  # a rising index is harder to beat
     assert project(plan, paths=200, seed=9).investor("fund").pme is None
+
+
+def test_every_default_can_be_overridden_from_the_plan(plan: FundPlan) -> None:
+    sure = _with(
+        plan,
+        simulation={
+            "graduation": {"seed": 0.0, "series_a": 0.0},
+            "failure_share": {"seed": 0.0, "series_a": 0.0},
+            "exit_multiples": [{"probability": 1.0, "low": 2.0, "high": 2.0}],
+            "exit_median_years": 3.0,
+            "exit_sigma_log": 0.0,
+        },
+    )
+    assumptions, _ = portfolio_assumptions(sure)
+    assert "overridden by the plan: graduation, failure_share, exit_multiples, exit_timing" in assumptions.stages.name
+    portfolio = simulate_portfolio(assumptions, paths=200, seed=1)
+    # nobody fails or graduates: every company exits at exactly 2× its post-money, within the life
+    assert portfolio.write_offs.sum() == 0 and (portfolio.exits == portfolio.companies_financed).all()
+    assert np.allclose(portfolio.gross_multiple(), 2.0)
+
+
+def test_unknown_stage_in_an_override_names_the_field() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8") + "\n[simulation]\ndilution = { series_z = 0.2 }\n"
+    with pytest.raises(InputError) as caught:
+        parse_plan(text, "plan.toml")
+    assert caught.value.field == "simulation" and "series_z" in caught.value.message

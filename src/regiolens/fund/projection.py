@@ -45,6 +45,9 @@ from regiolens.fund.defaults import (
     HTGF_2016_SEED_TICKET,
     MONACO_STEP_UP,
     STAGES,
+    ExitMultiples,
+    ExitTiming,
+    MultipleBucket,
     StageTable,
     stage_table,
 )
@@ -181,12 +184,53 @@ class Projection:
 
 
 def _stage_table(plan: FundPlan) -> StageTable:
+    """The default (or conservative) stage table with the plan's overrides, each override named in its name."""
     settings = plan.simulation
-    if settings.stage_table == "default" and not settings.graduation:
-        return DEFAULT_STAGE_TABLE
     base = CONSERVATIVE_STAGE_TABLE if settings.stage_table == "conservative" else DEFAULT_STAGE_TABLE
-    graduation = {s.name: s.graduation for s in base.stages} | settings.graduation
-    return stage_table(graduation, name=f"{base.name}; graduation overridden for {', '.join(settings.graduation)}")
+    overrides: dict[str, dict[str, Any]] = {
+        name: dict(table)
+        for name, table in (
+            ("graduation", settings.graduation),
+            ("failure_share", settings.failure_share),
+            ("dilution", settings.dilution),
+            ("step_up", settings.step_up),
+            ("years_in_stage", settings.years_in_stage),
+        )
+        if table
+    }
+    timing = base.exit_timing
+    multiples = base.stages[0].exit_multiples
+    if settings.exit_multiples:
+        buckets = tuple(MultipleBucket(b.probability, b.low, b.high) for b in settings.exit_multiples)
+        multiples = ExitMultiples(buckets, tail_alpha=None, source="plan")
+    if settings.exit_median_years is not None or settings.exit_sigma_log is not None:
+        timing = ExitTiming(
+            settings.exit_median_years or timing.median_years,
+            timing.sigma_log if settings.exit_sigma_log is None else settings.exit_sigma_log,
+            source="plan",
+        )
+    changed = [*overrides, *(["exit_multiples"] if settings.exit_multiples else [])]
+    changed += ["exit_timing"] if timing is not base.exit_timing else []
+    if not changed:
+        return base
+    current: dict[str, dict[str, Any]] = {
+        "graduation": {s.name: s.graduation for s in base.stages},
+        "failure_share": {s.name: s.failure / (1 - s.graduation) if s.graduation < 1 else 0.0 for s in base.stages},
+        "dilution": {s.name: s.dilution for s in base.stages},
+        "step_up": {s.name: s.step_up for s in base.stages},
+        "years_in_stage": {s.name: s.years_in_stage for s in base.stages},
+    }
+    merged: dict[str, Any] = {key: current[key] | overrides.get(key, {}) for key in current}
+    return stage_table(
+        merged["graduation"],
+        failure_share=merged["failure_share"],
+        dilution=merged["dilution"],
+        step_up=merged["step_up"],
+        years_in_stage=merged["years_in_stage"],
+        exit_multiples=multiples,
+        exit_timing=timing,
+        name=f"{base.name}; overridden by the plan: {', '.join(changed)}",
+    )
 
 
 def _ownership(stage: Stage, ticket: float) -> float:

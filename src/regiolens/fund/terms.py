@@ -56,6 +56,9 @@ from pydantic_core import ErrorDetails
 from regiolens.clusters.tomlfile import _Locator
 from regiolens.errors import InputError
 
+SIMULATION_STAGES = ("seed", "series_a", "series_b", "series_c", "later")
+"""The stages of the Monte-Carlo simulation (:data:`regiolens.fund.defaults.STAGES`; ``later`` = Series D on)."""
+
 CENT = 0.005
 """Half a cent: two amounts in euro that differ by less are equal."""
 
@@ -240,6 +243,15 @@ class TakahashiParameters(_Terms):
     """Fund life L in years: everything is distributed at L (VC base: 12)."""
 
 
+class ExitBucket(_Terms):
+    """A bucket of exit multiples: ``probability`` of a multiple in ``[low, high]`` (see
+    :class:`regiolens.fund.defaults.ExitMultiples` for how a multiple is drawn within it)."""
+
+    probability: Share
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+
 class SimulationSettings(_Terms):
     """Overrides of the Monte-Carlo assumptions (:mod:`regiolens.fund.projection`); every one defaults to a source.
 
@@ -260,6 +272,22 @@ class SimulationSettings(_Terms):
     """Equity share bought with the initial ticket per entry stage; default as in the class docstring."""
     companies: int | None = Field(default=None, ge=1, le=10_000)
     """New companies per path; default: initial pool / share-weighted mean ticket."""
+    failure_share: dict[str, Share] = Field(default_factory=dict)
+    """Share of the companies that do not graduate at a stage and fail (the rest exit); Monaco by default."""
+    dilution: dict[str, Annotated[float, Field(ge=0, lt=1)]] = Field(default_factory=dict)
+    """Share of the post-money sold in the round opening each stage; Monaco by default."""
+    step_up: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    """Post-money of a stage's round ÷ that of the previous stage; Monaco's stage valuations by default."""
+    years_in_stage: dict[str, tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]]] = Field(
+        default_factory=dict
+    )
+    """[low, high] years in a stage before the next round or the failure; Atas by default."""
+    exit_multiples: tuple[ExitBucket, ...] = ()
+    """Buckets of exit multiples (probabilities summing to 1); Correlation Ventures 2004–13 by default."""
+    exit_median_years: float | None = Field(default=None, gt=0, le=30)
+    """Median years from first investment to exit (lognormal); aryashah's 7 by default."""
+    exit_sigma_log: float | None = Field(default=None, ge=0, le=3)
+    """σ of the log of the years to exit; aryashah's 0.6 by default."""
     benchmark_return: float | None = Field(default=None, ge=-0.5, le=1.0)
     """Annual return of a public-market index to compare with (KS-PME, Kaplan & Schoar 2005), e.g. 0.07; none: no
     PME. An ex-ante plan has no index history, so the index grows at this constant rate from the first close."""
@@ -373,11 +401,21 @@ class FundPlan(_Terms):
                 )
         if value.entry_shares and abs(sum(value.entry_shares.values()) - 1) > 1e-9:
             raise ValueError("entry_shares: Summe muss 1 sein / entry_shares must sum to 1")
-        unknown = sorted(set(value.graduation) - {"seed", "series_a", "series_b", "series_c"})
-        if unknown:
-            raise ValueError(
-                f"graduation: unbekannte Phase {', '.join(unknown)} / graduation: unknown stage {', '.join(unknown)}"
-            )
+        for name, table, allowed in (
+            ("graduation", value.graduation, ("seed", "series_a", "series_b", "series_c")),
+            ("failure_share", value.failure_share, SIMULATION_STAGES),
+            ("dilution", value.dilution, SIMULATION_STAGES),
+            ("step_up", value.step_up, SIMULATION_STAGES),
+            ("years_in_stage", value.years_in_stage, SIMULATION_STAGES),
+        ):
+            unknown = sorted(set(table) - set(allowed))
+            if unknown:
+                raise ValueError(
+                    f"{name}: unbekannte Phase {', '.join(unknown)} / {name}: unknown stage {', '.join(unknown)}; "
+                    f"{', '.join(allowed)}"
+                )
+        if value.exit_multiples and abs(sum(b.probability for b in value.exit_multiples) - 1) > 1e-9:
+            raise ValueError("exit_multiples: Summe der Wahrscheinlichkeiten muss 1 sein / probabilities must sum to 1")
         return value
 
     @field_validator("life_years")
