@@ -41,15 +41,18 @@ endef
 system:
 	$(call install-missing,$(SYSTEM_PACKAGES))
 
+# The engine-equality test runs the microdata pipeline on PySpark 4, which needs a Java 17 runtime: Debian's
+# headless JRE is installed only when no java is on PATH.
 test-system:
 	$(call install-missing,$(TEST_SYSTEM_PACKAGES))
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --extra spark --python $(PYTHON)
 	touch $@
 
 vendor: $(VENDOR)/.built

@@ -1,6 +1,7 @@
 """Run the benchmarks and write their records to ``benchmarks/results/<name>.json``.
 
-    .venv/bin/python benchmarks/run.py                   # all (what `make bench` does)
+    .venv/bin/python benchmarks/run.py                   # all but scale (what `make bench` does)
+    .venv/bin/python benchmarks/run.py scale             # 10/50/200 M records on DuckDB and Spark (minutes)
     .venv/bin/python benchmarks/run.py import            # by name: bench_<name>.py
     .venv/bin/python benchmarks/run.py aggregate --repeat 1
     .venv/bin/python -m cProfile -s tottime benchmarks/run.py import --repeat 1 --no-save | head -40
@@ -24,6 +25,7 @@ from harness import Skipped, machine
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
+ON_REQUEST = {"scale"}  # runs for minutes on GBs of generated data: only when named
 
 
 def available() -> list[str]:
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     RESULTS.mkdir(exist_ok=True)
-    for name in args.names or available():
+    for name in args.names or [n for n in available() if n not in ON_REQUEST]:
         module = importlib.import_module(f"bench_{name}")
         load_before = os.getloadavg()
         try:

@@ -1,4 +1,5 @@
-"""Establishment microdata: the Ibis aggregation, the reader on Parquet and CSV, and its errors."""
+"""Establishment microdata on DuckDB: the Ibis aggregation, the reader on Parquet, CSV and directories, its errors,
+its report (skip mode), code mapping and duplicates, and the engine settings (Spark: ``test_engines.py``)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
-from regiolens.errors import InputError
+from regiolens.cli import app
+from regiolens.config import engine_settings
+from regiolens.errors import InputError, RegiolensError
 from regiolens.ingest import read_source
-from regiolens.ingest.microdata import aggregate_establishments, sniff
+from regiolens.ingest.engines import connect
+from regiolens.ingest.microdata import aggregate_establishments, aggregate_microdata, sniff
 from regiolens.ingest.validate import validate
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -68,7 +73,8 @@ def test_expression_on_any_ibis_table() -> None:
         assert row.records == records
         assert row.establishments == distinct
     assert out.loc[("05512", "29.10", 2020)].employees_missing == 1
-    assert list(out.columns) == ["employment", "establishments", "employees_missing", "records"]
+    assert list(out.columns) == ["employment", "establishments", "employees_missing", "records", "duplicate_records"]
+    assert (out.duplicate_records == 0).all()
 
 
 @pytest.mark.parametrize("writer", [_parquet, _csv])
@@ -218,3 +224,95 @@ def test_text_columns_in_parquet(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_source(_parquet(tmp_path, frame.assign(beschaeftigte="-3")), "microdata", **OPTIONS)
     assert (err.value.line, err.value.field) == (1, "beschaeftigte")
+
+
+def test_partitioned_directory_and_its_first_bad_record(tmp_path: Path) -> None:
+    """A hive-partitioned directory reads like one file; a strict error names the file inside and its record."""
+    root = tmp_path / "betriebe"
+    frame = RECORDS.assign(beschaeftigte=RECORDS.beschaeftigte.astype("Int64"))
+    pq.write_to_dataset(pa.Table.from_pandas(frame, preserve_index=False), root, partition_cols=["jahr"])
+    (root / "_SUCCESS").write_text("not data")
+    obs = read_source(root, "microdata", **OPTIONS).observations
+    assert _as_dict(obs, "employment")[("05512", "29.10", 2021)] == (42.0, "none")
+    bad = root / "jahr=2021" / "more.parquet"
+    pd.DataFrame(
+        {"betrieb": [9, 10], "kreis": ["05562", "DEA36"], "wz": ["29.10", "29.10"], "beschaeftigte": [1, 2]}
+    ).to_parquet(bad, index=False)
+    with pytest.raises(InputError) as err:
+        read_source(root, "microdata", **OPTIONS)
+    assert (err.value.path, err.value.line, err.value.field) == (str(bad), 2, "kreis")
+    with pytest.raises(InputError, match="a directory"):
+        read_source(root, "generic", **OPTIONS)
+
+
+def test_skip_mode_reports_instead_of_raising(tmp_path: Path) -> None:
+    frame = RECORDS.astype(object)
+    frame.loc[2, "beschaeftigte"] = "viele"
+    frame.loc[5, "kreis"] = "DEA36"
+    result = aggregate_microdata(_csv(tmp_path, frame), bad_rows="skip", **OPTIONS)
+    assert result.report.bad_rows["bad_employees"] == 1 and result.report.bad_rows["bad_region"] == 1
+    assert result.report.skipped == 2 and result.report.records == 8
+    assert ("05562", "62.01", 2020) not in _as_dict(result.parsed.observations, "employment")
+    assert any("2 of 8 records skipped as bad: 1 bad_employees, 1 bad_region" in n for n in result.parsed.info.notes)
+
+
+def test_spellings_old_codes_and_exact_duplicates(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "betrieb": [1, 1, 2, 3, 3],
+            "kreis": ["16056", "16063", "5562", "05562", "05562"],
+            "wz": ["29.10", "C29.10", "2910", "29.10", "29.10"],
+            "jahr": [2020, 2020, 2020, 2020, 2020],
+            "beschaeftigte": [7, 7, 4, 2, 3],
+        }
+    )
+    result = aggregate_microdata(_parquet(tmp_path, frame), establishment_col="betrieb", as_of="2024-12-31", **OPTIONS)
+    employment = _as_dict(result.parsed.observations, "employment")
+    establishments = _as_dict(result.parsed.observations, "establishments")
+    # Eisenach (16056) counts under the Wartburgkreis: the same record twice, once under the old code
+    assert employment[("16063", "29.10", 2020)] == (7.0, "none")
+    assert establishments[("16063", "29.10", 2020)] == (1.0, "none")
+    # establishment 3 with two differing records: both summed, counted once
+    assert employment[("05562", "29.10", 2020)] == (9.0, "none")
+    assert establishments[("05562", "29.10", 2020)] == (2.0, "none")
+    report = result.report
+    assert (report.duplicate_records, report.old_region_code_records, report.padded_region_codes) == (1, 1, 1)
+    assert report.respelled_industry_codes == 2
+    before = aggregate_microdata(_parquet(tmp_path, frame), as_of="2021-06-30", **OPTIONS)
+    assert ("16056", "29.10", 2020) in _as_dict(before.parsed.observations, "employment")  # not merged yet
+
+
+def test_wz_by_reporting_year(tmp_path: Path) -> None:
+    frame = RECORDS.assign(jahr=[2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025])
+    obs = aggregate_microdata(_parquet(tmp_path, frame), **{**OPTIONS, "classification": "wz"}).parsed.observations
+    assert set(zip(obs.year, obs.classification, strict=True)) == {(2024, "wz2008"), (2025, "wz2025")}
+
+
+def test_engine_settings_from_arguments_then_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REGIOLENS_ENGINE", "spark")
+    monkeypatch.setenv("REGIOLENS_MEMORY_LIMIT", "3GB")
+    monkeypatch.setenv("REGIOLENS_SPARK_CONF", "spark.sql.shuffle.partitions=8, spark.executor.memory=2g")
+    settings = engine_settings(engine="duckdb", threads="1")
+    assert (settings.engine, settings.memory_limit, settings.threads) == ("duckdb", "3GB", 1)
+    assert settings.spark_conf == (("spark.sql.shuffle.partitions", "8"), ("spark.executor.memory", "2g"))
+    assert engine_settings().engine == "spark"
+    with pytest.raises(RegiolensError, match="unknown engine"):
+        engine_settings(engine="polars")
+    spill = tmp_path / "spill"
+    with connect(engine_settings(engine="duckdb", memory_limit="512MB", threads=1, temp_directory=str(spill))) as con:
+        limit, threads, temp = con.raw_sql(
+            "SELECT current_setting('memory_limit'), current_setting('threads'), current_setting('temp_directory')"
+        ).fetchone()
+    assert (limit, threads, temp) == ("488.2 MiB", 1, str(spill))
+
+
+def test_cli_engine_only_for_microdata(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["data", "import", str(_csv(tmp_path, RECORDS)), "--engine", "duckdb", "-w", str(tmp_path / "w.duckdb")]
+    )
+    assert result.exit_code == 1
+    assert "--source microdata" in result.output
+    args = ["data", "import", str(_csv(tmp_path, RECORDS)), "--source", "microdata", "--engine", "duckdb"]
+    args += ["-w", str(tmp_path / "w.duckdb"), *(f"-o{k}={v}" for k, v in OPTIONS.items())]
+    ok = CliRunner().invoke(app, args)
+    assert ok.exit_code == 0, ok.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -20,6 +21,13 @@ from regiolens.warehouse.store import Warehouse
 app = typer.Typer(help="Import official statistics and inspect the warehouse.", no_args_is_help=True)
 
 
+class EngineChoice(StrEnum):
+    """Engines of the microdata pipeline (:data:`regiolens.config.ENGINES`)."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 def _options(pairs: list[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -32,7 +40,10 @@ def _options(pairs: list[str]) -> dict[str, str]:
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Files to import (format detected by content).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files to import (format detected by content); directories with --source microdata."),
+    ],
     source: Annotated[
         str | None, typer.Option("--source", "-s", help="Name the format instead of detecting it.")
     ] = None,
@@ -40,12 +51,24 @@ def import_(
         list[str] | None,
         typer.Option("--option", "-o", help="Reader option KEY=VALUE, e.g. region_col=AGS (repeatable)."),
     ] = None,
+    engine: Annotated[
+        EngineChoice | None,
+        typer.Option(
+            "--engine",
+            help="Engine of the microdata pipeline (--source microdata): duckdb, or spark for data that outgrow "
+            "one machine (default: $REGIOLENS_ENGINE, else duckdb).",
+        ),
+    ] = None,
     warehouse: WarehouseOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Import files into the warehouse: all or nothing, idempotent, corrected files replace old ones."""
     with user_errors():
         opts = _options(option or [])
+        if engine is not None:
+            if source != "microdata":
+                raise RegiolensError("--engine chooses the engine of --source microdata; other sources are read here")
+            opts["engine"] = engine.value
         with (
             Warehouse.open(warehouse) as wh,
             Progress(

@@ -26,6 +26,7 @@ class Reader:
     description: str
     sniff: Callable[[Path, bytes], bool]
     read: Callable[..., ParsedSource]
+    directories: bool = False  # also reads a directory of files (a partitioned data set) as one source
 
 
 _READERS: dict[str, Reader] = {}
@@ -58,7 +59,7 @@ def detect(path: Path) -> Reader:
 def read_source(path: str | Path, source: str | None = None, **options: Any) -> ParsedSource:
     """Parse one file into canonical rows, detecting the format unless ``source`` names it."""
     p = Path(path)
-    if not p.is_file():
+    if not p.is_file() and not (p.is_dir() and source is not None):
         raise InputError(p, None, None, "no such file")
     if source is None:
         reader = detect(p)
@@ -67,6 +68,8 @@ def read_source(path: str | Path, source: str | None = None, **options: Any) -> 
             reader = readers()[source]
         except KeyError:
             raise InputError(p, None, None, f"unknown source {source!r}; known: {', '.join(readers())}") from None
+        if p.is_dir() and not reader.directories:
+            raise InputError(p, None, None, f"no such file (a directory; the {reader.name} reader reads files)")
     parsed: ParsedSource = reader.read(p, **options)
     parsed.path = str(p)
     return parsed
