@@ -68,7 +68,8 @@ from regiolens.reports.concept_paper import gather_paper, write_concept_paper
 from regiolens.web import accounts
 from regiolens.web.analyses import org_taxonomy
 from regiolens.web.db import Role, Taxonomy, User, Visibility
-from regiolens.web.routes.fund import _known_number, attempt, plan_leverage, user_names
+from regiolens.web.lookup import editable_or_403, known_number, visible_or_404
+from regiolens.web.routes.fund import attempt, plan_leverage, user_names
 from regiolens.web.routes.fund import helpers as fund_helpers
 from regiolens.web.routes.regions import filename
 from regiolens.web.security import current_user, editable_organisations, get_db
@@ -108,22 +109,12 @@ SCORECARD_COLUMNS = (
 def visible_concept(db: Session, user: User, ref: int | str) -> Concept:
     """The concept (number or key) the user may see, else 404 (another organisation's private concept looks
     missing)."""
-    if not _known_number(ref):
-        raise HTTPException(404, f"no concept {ref}")
-    try:
-        return records.get_concept(db, user, ref)
-    except records.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+    return visible_or_404(db, user, Concept, ref, "concept")
 
 
 def editable_concept(db: Session, user: User, concept_id: int, lang: Lang) -> Concept:
     """The concept the user may change: 404 unless the user belongs to its organisation, 403 unless as editor."""
-    concept = visible_concept(db, user, concept_id)
-    if accounts.role_in(db, user, concept.organisation_id) is None:
-        raise HTTPException(404, f"no concept {concept_id} of yours to change")
-    if not accounts.can_edit(db, user, concept):
-        raise accounts.PermissionDenied(t("concept_editors_only", lang))
-    return concept
+    return editable_or_403(db, user, Concept, concept_id, "concept", t("concept_editors_only", lang))
 
 
 def cluster_ref(key: str) -> str:
@@ -662,7 +653,7 @@ async def save_instruments(
     previous = {i.initiative_id: i for i in content_of(concept.current).instruments}
     instruments = []
     for ref in _list(form, "initiative"):
-        if not ref.isdigit() or not _known_number(ref):
+        if not ref.isdigit() or not known_number(ref):
             raise HTTPException(404, f"no initiative {ref}")
         note = _text(form, f"note-{ref}").strip()
         kept = previous.get(int(ref))

@@ -54,7 +54,7 @@ from regiolens.reports.html import inline_svg
 from regiolens.reports.render import to_png, to_svg
 from regiolens.web import accounts
 from regiolens.web.db import User, Visibility
-from regiolens.web.routes.clusters import MAX_ID
+from regiolens.web.lookup import editable_or_403, known_number, visible_or_404
 from regiolens.web.routes.data import safe_filename
 from regiolens.web.routes.regions import filename
 from regiolens.web.security import current_user, editable_organisations, get_db
@@ -84,36 +84,19 @@ PLAN_FILE = "plan.toml"
 # ----------------------------------------------------------------------------------------------- lookups
 
 
-def _known_number(ref: int | str) -> bool:
-    """Whether ``ref`` can name a record: a key, or a number the database's integer holds (a larger one would be a
-    server error in PostgreSQL; it names nothing)."""
-    text = str(ref)
-    return not text.isdigit() or (text.isascii() and 0 < int(text) <= MAX_ID)
-
-
 def visible_plan(db: Session, user: User, ref: int | str) -> FundPlanRecord:
     """The plan (number or key) the user may see, else 404 (another organisation's private plan looks missing)."""
-    if not _known_number(ref):
-        raise HTTPException(404, f"no fund plan {ref}")
-    try:
-        return records.get_plan(db, user, ref)
-    except records.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+    return visible_or_404(db, user, FundPlanRecord, ref, "fund plan")
 
 
 def editable_plan(db: Session, user: User, plan_id: int, lang: Lang) -> FundPlanRecord:
     """The plan the user may change: 404 unless the user belongs to its organisation, 403 unless as editor."""
-    plan = visible_plan(db, user, plan_id)
-    if accounts.role_in(db, user, plan.organisation_id) is None:
-        raise HTTPException(404, f"no fund plan {plan_id} of yours to change")
-    if not accounts.can_edit(db, user, plan):
-        raise accounts.PermissionDenied(t("fund_editors_only", lang))
-    return plan
+    return editable_or_403(db, user, FundPlanRecord, plan_id, "fund plan", t("fund_editors_only", lang))
 
 
 def visible_deal(db: Session, user: User, plan: FundPlanRecord, ref: int | str) -> Deal:
     """The plan's deal (number or key) the user may see, else 404."""
-    if not _known_number(ref):
+    if not known_number(ref):
         raise HTTPException(404, f"no deal {ref}")
     try:
         return records.get_deal(db, user, plan, ref)
