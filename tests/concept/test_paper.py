@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from regiolens.clusters.stored import org_taxonomy
 from regiolens.concept import records
 from regiolens.concept.content import BudgetRow, ConceptContent, FocusCluster, FundPlanLink, Instrument, Milestone
 from regiolens.concept.scorecard import Scorecard, ScorecardRow, scorecard
@@ -30,7 +31,6 @@ from regiolens.network.records import create_initiative, create_lesson
 from regiolens.reports import text
 from regiolens.reports.concept_paper import Paper, Paragraph, gather_paper, paper_blocks, write_concept_paper
 from regiolens.warehouse.store import Warehouse
-from regiolens.web.analyses import org_taxonomy
 from regiolens.web.db import Organisation, Taxonomy, Visibility
 from tests.network import conftest as network
 from tests.network.conftest import People
@@ -82,7 +82,9 @@ NETWORK_CLUSTERS = [
 
 @pytest.fixture
 def card(session: Session, people: People, wh: Warehouse) -> Scorecard:
-    """The scorecard the authors looked at: the built-in clusters and the network's own (Herten's taxonomy)."""
+    """The scorecard the authors looked at: the built-in clusters and the network's own (Herten's taxonomy), with the
+    initiative of the example knowledge base (shared in the network) named beside its five clusters."""
+    examples.load_examples(session, people.ada)
     record = Taxonomy(
         organisation_id=_herten(session),
         slug="el-network",
@@ -93,7 +95,15 @@ def card(session: Session, people: People, wh: Warehouse) -> Scorecard:
     )
     session.add(record)
     session.commit()
-    return scorecard(wh, "emscher-lippe", extra_taxonomies=[org_taxonomy(record)], peers=0)
+    return scorecard(
+        wh, "emscher-lippe", extra_taxonomies=[org_taxonomy(record)], initiatives=[HANNOVERIMPULS], peers=0
+    )
+
+
+HANNOVERIMPULS = (
+    "hannoverimpuls",
+    [f"hannoverimpuls:{c}" for c in ("automotive", "ict", "medtech", "photonics", "production")],
+)
 
 
 def _herten(s: Session) -> int:
@@ -111,8 +121,8 @@ def justification(row: ScorecardRow) -> str:
 
 
 def build_concept(s: Session, wh: Warehouse, people: People, card: Scorecard) -> str:
-    """Emscher-Lippe: the top three clusters chosen with a justification, two instruments, the example fund plan."""
-    examples.load_examples(s, people.ada)
+    """Emscher-Lippe: the top three clusters chosen with a justification, two instruments (the example knowledge base
+    is loaded by :func:`card`), the example fund plan."""
     create_initiative(s, people.ada, InitiativeIn(key="gruenderstipendium", name="Gründungsstipendium", website=None))
     create_lesson(
         s,

@@ -20,6 +20,7 @@ from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from regiolens.clusters.stored import org_taxonomy
 from regiolens.concept import records
 from regiolens.concept.content import ConceptContent, FocusCluster, content_of
 from regiolens.concept.models import Concept, ConceptStatus
@@ -31,9 +32,9 @@ from regiolens.network import records as network_records
 from regiolens.network.inputs import InitiativeIn
 from regiolens.warehouse.store import Warehouse
 from regiolens.web import accounts
-from regiolens.web.analyses import org_taxonomy
 from regiolens.web.db import Role, Taxonomy, User, Visibility, session_factory
 from regiolens.web.routes.fund import EXAMPLE_PLAN
+from tests.concept.test_paper import HANNOVERIMPULS
 from tests.web.app_support import (
     BOTTROP,
     EDITOR,
@@ -147,13 +148,14 @@ def db(world: World) -> Iterator[Session]:
 
 def _library_scorecard(world: World, loaded_warehouse: Path, **options: Any) -> Any:
     """The scorecard as the library computes it, on the same data and candidates as the app: the built-in taxonomies
-    and those Herten and Gladbeck share in their network (Herten's sections, Gladbeck's "gladbeck-netz")."""
+    and those Herten and Gladbeck share in their network (Herten's sections, Gladbeck's "gladbeck-netz"), and the
+    example initiative shared there with its five focus clusters (the second initiative names none)."""
     with session_factory(world.app.state.engine)() as s:
         shared = select(Taxonomy).where(Taxonomy.visibility == Visibility.network).order_by(Taxonomy.id)
         extra = [org_taxonomy(t) for t in s.scalars(shared) if t.organisation.slug in ("herten", "gladbeck")]
         assert [t.name_de for t in extra] == ["Taxonomie gladbeck-netz", "Netzwerk-Cluster"]
     with Warehouse.open(loaded_warehouse, read_only=True) as wh:
-        return scorecard(wh, "emscher-lippe", extra_taxonomies=extra, peers=0, **options)
+        return scorecard(wh, "emscher-lippe", extra_taxonomies=extra, initiatives=[HANNOVERIMPULS], peers=0, **options)
 
 
 # ----------------------------------------------------------------------------------------------- pages

@@ -28,13 +28,15 @@ commits, every change writes an audit entry):
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from regiolens.clusters.model import Taxonomy as ClusterTaxonomy
+from regiolens.clusters.stored import org_taxonomy
 from regiolens.concept.content import (
     Change,
     ConceptContent,
@@ -54,9 +56,10 @@ from regiolens.concept.models import (
 from regiolens.errors import RegiolensError
 from regiolens.fund.records import get_plan
 from regiolens.network.inputs import Key
+from regiolens.network.models import FactKind, Initiative
 from regiolens.network.records import NotFound, find_keyed, get_initiative, owner_organisation
 from regiolens.web.accounts import audit, get_organisation, memberships, require_role, visible
-from regiolens.web.db import Network, Organisation, Role, User, Visibility, utcnow
+from regiolens.web.db import Network, Organisation, Role, Taxonomy, User, Visibility, utcnow
 
 TRANSITIONS: dict[ConceptStatus, frozenset[ConceptStatus]] = {
     ConceptStatus.draft: frozenset({ConceptStatus.in_consultation}),
@@ -424,3 +427,46 @@ def describe_version(version: ConceptVersion) -> dict[str, Any]:
         "adopted_at": _when(version.adopted_at),
         "content": version.content,
     }
+
+
+def _evidence_owners(concept: Concept) -> set[int]:
+    """The organisations whose shared records count as evidence for ``concept``: its own and its network's."""
+    return {concept.organisation_id} | ({o.id for o in concept.network.members} if concept.network else set())
+
+
+def candidate_taxonomies(db: Session, concept: Concept) -> list[ClusterTaxonomy]:
+    """The app database's taxonomies that add candidate clusters to the built-in ones: those shared (visibility
+    ``network``) by the concept's organisation and by the members of its network — the same for everyone who may
+    see the concept, so that the evidence and its fingerprint do not depend on who looks."""
+    stmt = (
+        select(Taxonomy)
+        .where(Taxonomy.visibility == Visibility.network, Taxonomy.organisation_id.in_(_evidence_owners(concept)))
+        .order_by(Taxonomy.id)
+    )
+    return [org_taxonomy(record) for record in db.scalars(stmt)]
+
+
+def candidate_initiatives(db: Session, concept: Concept, day: date | None = None) -> list[tuple[str, list[str]]]:
+    """The initiatives of the knowledge base the scorecard names beside each cluster ("what visited initiatives do
+    with it"): ``(name, ["taxonomy:cluster", …])`` of every initiative shared (visibility ``network``) by the
+    concept's organisation or its network's members, with the focus clusters its statements give on ``day``
+    (default: today; :meth:`regiolens.network.models.InitiativeFact.valid_on`). The same rule as
+    :func:`candidate_taxonomies`, for the same reason; initiatives without a focus cluster that day are left out."""
+    day = day or date.today()
+    stmt = (
+        select(Initiative)
+        .where(Initiative.visibility == Visibility.network, Initiative.organisation_id.in_(_evidence_owners(concept)))
+        .order_by(Initiative.id)
+    )
+    found = []
+    for initiative in db.scalars(stmt):
+        clusters = sorted(
+            {
+                f"{fact.taxonomy}:{fact.cluster}"
+                for fact in initiative.facts
+                if fact.kind is FactKind.focus_cluster and fact.taxonomy and fact.cluster and fact.valid_on(day)
+            }
+        )
+        if clusters:
+            found.append((initiative.name, clusters))
+    return found

@@ -44,7 +44,14 @@ from regiolens.analysis.results import Profile
 from regiolens.clusters.model import Taxonomy as ClusterTaxonomy
 from regiolens.concept.content import SECTIONS, ConceptContent, FocusCluster, OutdatedCluster, outdated_clusters
 from regiolens.concept.models import Concept, ConceptVersion
-from regiolens.concept.records import describe, describe_version, get_concept, get_version
+from regiolens.concept.records import (
+    candidate_initiatives,
+    candidate_taxonomies,
+    describe,
+    describe_version,
+    get_concept,
+    get_version,
+)
 from regiolens.concept.scorecard import CLASS_NAMES, DIMENSIONS, NAMES, Scorecard, scorecard
 from regiolens.errors import RegiolensError
 from regiolens.fund.mandate import euros
@@ -272,16 +279,6 @@ def evidence_year(content: ConceptContent) -> int | None:
     return None
 
 
-def concept_taxonomies(s: Session, concept: Concept) -> list[ClusterTaxonomy]:
-    """The candidate taxonomies a concept's scorecard adds to the built-in ones — those of the scorecard page
-    (:func:`regiolens.web.routes.concept.candidate_taxonomies`: shared by the concept's organisation and its
-    network's members), so that the paper's evidence and fingerprint are the page's."""
-    # imported here: the web app imports the command line, whose ``concept export`` imports this module
-    from regiolens.web.routes.concept import candidate_taxonomies
-
-    return candidate_taxonomies(s, concept)
-
-
 def _instrument(s: Session, user: User, target: str, initiative: str, ref: int | str, note: str) -> InstrumentEvidence:
     try:
         found: Initiative = get_initiative(s, user, ref)
@@ -328,15 +325,19 @@ def gather_paper(
 ) -> Paper:
     """The paper of version ``number`` (``None``: the newest) of the concept ``ref`` the user may see, with its
     evidence computed now (see the module docstring). ``taxonomies`` are the taxonomies the scorecard adds to the
-    built-in ones (default: :func:`concept_taxonomies`); ``weights`` and ``peers`` go to the scorecard (default:
-    equal weights and :data:`PAPER_PEERS`, as on the scorecard page)."""
+    built-in ones (default: :func:`~regiolens.concept.records.candidate_taxonomies`, as on the scorecard page, with
+    the initiatives of :func:`~regiolens.concept.records.candidate_initiatives`);
+    ``weights`` and ``peers`` go to the scorecard (default: equal weights and :data:`PAPER_PEERS`, as there)."""
     concept = get_concept(s, user, ref)
     version = get_version(concept, number)
     content = ConceptContent.model_validate(version.content)
     region = resolve_region(content.target_region)
-    candidates = concept_taxonomies(s, concept) if taxonomies is None else list(taxonomies)
+    candidates = candidate_taxonomies(s, concept) if taxonomies is None else list(taxonomies)
     year = evidence_year(content)
-    card = scorecard(wh, region, extra_taxonomies=candidates, weights=weights, peers=peers, year=year)
+    initiatives = candidate_initiatives(s, concept)
+    card = scorecard(
+        wh, region, extra_taxonomies=candidates, initiatives=initiatives, weights=weights, peers=peers, year=year
+    )
     prof = region_profile(wh, region, card.year, card.base_year)
     current = {c.cluster: fp for c in content.focus_clusters if (fp := _fingerprint(card, c)) is not None}
     instruments = [

@@ -15,8 +15,6 @@ A profile's cluster taxonomy is a built-in one or one of the user's organisation
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +30,10 @@ from regiolens.analysis.profile import GERMANY, available_years, profile
 from regiolens.analysis.results import Comparison, LQMap, Opportunities, Peers, Profile
 from regiolens.classifications.section_groups import NON_OVERLAPPING, WZ2008_SECTION_GROUPS
 from regiolens.cli.common import parse_weights
-from regiolens.clusters.model import Cluster, ClusterCode, Definition, UnknownClusterError
 from regiolens.clusters.model import Taxonomy as ClusterTaxonomy
+from regiolens.clusters.model import UnknownClusterError
 from regiolens.clusters.registry import BUILTIN, builtin_taxonomy
+from regiolens.clusters.stored import ORG_PREFIX, org_taxonomy, taxonomy_version
 from regiolens.errors import InvalidParameter, KindError, NotInData, RegiolensError
 from regiolens.i18n.messages import parameter
 from regiolens.metrics.strength import PRESETS
@@ -137,41 +136,6 @@ def _require(access: WarehouseAccess) -> None:
 
 
 # ------------------------------------------------------------------------------------------ taxonomies
-
-
-ORG_PREFIX = "org-"
-
-
-def org_taxonomy(record: Taxonomy) -> ClusterTaxonomy:
-    """An organisation's taxonomy (app database) as a :class:`regiolens.clusters.model.Taxonomy` for the analysis.
-
-    Every code counts in full (weight 1), on the record's classification; the organisation is named as the source.
-    """
-    clusters = tuple(
-        Cluster(
-            c["id"],
-            c["label_de"],
-            c["label_en"],
-            {record.classification: Definition(record.classification, tuple(ClusterCode(code) for code in c["codes"]))},
-        )
-        for c in record.definition
-    )
-    return ClusterTaxonomy(
-        id=f"{ORG_PREFIX}{record.id}",
-        name_de=record.name,
-        name_en=record.name,
-        version=taxonomy_version(record),
-        classification=record.classification,
-        clusters=clusters,
-        source=record.organisation.name,
-        attribution=record.organisation.name,
-    )
-
-
-def taxonomy_version(record: Taxonomy) -> str:
-    """A short fingerprint of an organisation's taxonomy (classification and clusters): changes when edited."""
-    content = json.dumps([record.classification, record.definition], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(content.encode()).hexdigest()[:10]
 
 
 def _org_record(db: Session, user: User, taxonomy_id: str) -> Taxonomy | None:

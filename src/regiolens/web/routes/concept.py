@@ -8,10 +8,10 @@ concept's network read, comment and answer sign-off requests as the records allo
 
 - **Evidence.** ``/concepts/<id>/evidence?strength=…&dynamics=…&potential=…`` shows
   :func:`regiolens.concept.scorecard.scorecard` for the concept's target region (the built-in taxonomies and those
-  shared in the concept's network: :func:`candidate_taxonomies`) — the function the CLI and the JSON
-  API call — with :data:`PEERS` nearest peers (none by default, which keeps the page quick; the page says so), kept
-  in the app's warehouse cache (:func:`concept_scorecard`). Choosing focus clusters saves
-  a new version recording the scorecard's fingerprint and data vintage with each cluster.
+  shared in the concept's network: :func:`regiolens.concept.records.candidate_taxonomies`) — the function the CLI
+  and the JSON API call — with :data:`PEERS` nearest peers (none by default, which keeps the page quick; the page
+  says so), kept in the app's warehouse cache (:func:`concept_scorecard`). Choosing focus clusters saves a new
+  version recording the scorecard's fingerprint and data vintage with each cluster.
 - **Outdated evidence.** The concept page compares the stored fingerprints with the current scorecard's
   (:func:`regiolens.concept.content.outdated_clusters`) and, where the stored vintage is an earlier year the data
   still hold, says what changed (:func:`regiolens.concept.scorecard.compare_scorecards`); an editor stores the
@@ -30,7 +30,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from regiolens.analysis.weights import MAX_WEIGHT, indicator_weights
@@ -66,8 +65,7 @@ from regiolens.network.models import Initiative
 from regiolens.regions.resolve import resolve_region
 from regiolens.reports.concept_paper import gather_paper, write_concept_paper
 from regiolens.web import accounts
-from regiolens.web.analyses import org_taxonomy
-from regiolens.web.db import Role, Taxonomy, User, Visibility
+from regiolens.web.db import Role, User, Visibility
 from regiolens.web.lookup import editable_or_403, known_number, visible_or_404
 from regiolens.web.routes.fund import attempt, plan_leverage, user_names
 from regiolens.web.routes.fund import helpers as fund_helpers
@@ -125,39 +123,29 @@ def cluster_ref(key: str) -> str:
 # ----------------------------------------------------------------------------------------------- the scorecard
 
 
-def candidate_taxonomies(db: Session, concept: Concept) -> list[ClusterTaxonomy]:
-    """The app database's taxonomies that add candidate clusters to the built-in ones: those shared (visibility
-    ``network``) by the concept's organisation and by the members of its network — the same for everyone who may
-    see the concept, so that the evidence and its fingerprint do not depend on who looks."""
-    owners = {concept.organisation_id} | ({o.id for o in concept.network.members} if concept.network else set())
-    stmt = (
-        select(Taxonomy)
-        .where(Taxonomy.visibility == Visibility.network, Taxonomy.organisation_id.in_(owners))
-        .order_by(Taxonomy.id)
-    )
-    return [org_taxonomy(record) for record in db.scalars(stmt)]
-
-
 def concept_scorecard(
     warehouse: WarehouseAccess,
     target: str,
     weights: Mapping[str, float] | None = None,
     *,
     extra: Sequence[ClusterTaxonomy] = (),
+    initiatives: Sequence[tuple[str, Sequence[str]]] = (),
     year: int | None = None,
     peers: int = PEERS,
 ) -> Scorecard:
-    """The focus-cluster scorecard of ``target`` (built-in taxonomies and ``extra``, ``peers`` peers) with
-    ``weights``.
+    """The focus-cluster scorecard of ``target`` (built-in taxonomies and ``extra``, ``initiatives`` named beside
+    their clusters, ``peers`` peers) with ``weights``.
 
     The evidence — :func:`regiolens.concept.scorecard.scorecard` with the default weights, the slow part — is kept in
-    the app's warehouse cache by target, taxonomies, year and peers; other weights re-rank it with
+    the app's warehouse cache by target, taxonomies, initiatives, year and peers; other weights re-rank it with
     :func:`regiolens.concept.scorecard.rank_clusters`, the ranking ``scorecard`` itself applies (the weights change
     the ranking, not the evidence or its fingerprint). The page, its CSV and the JSON API thus show one result.
     """
-    key = ("concept-scorecard", target, tuple((t.id, t.version) for t in extra), year, peers)
+    named = tuple((name, tuple(clusters)) for name, clusters in initiatives)
+    key = ("concept-scorecard", target, tuple((t.id, t.version) for t in extra), named, year, peers)
     card: Scorecard = warehouse.cached(
-        key, lambda wh: scorecard(wh, target, extra_taxonomies=extra, year=year, peers=peers)
+        key,
+        lambda wh: scorecard(wh, target, extra_taxonomies=extra, initiatives=initiatives, year=year, peers=peers),
     )
     w = indicator_weights(DIMENSIONS, DIMENSIONS, weights)
     if w == card.weights:
@@ -169,9 +157,16 @@ def concept_scorecard(
 def scorecard_of(
     request: Request, db: Session, concept: Concept, weights: Mapping[str, float] | None = None, year: int | None = None
 ) -> Scorecard:
-    """The scorecard of the concept's target region with its candidate taxonomies (:func:`concept_scorecard`)."""
-    extra = candidate_taxonomies(db, concept)
-    return concept_scorecard(request.app.state.warehouse, concept.target_region, weights, extra=extra, year=year)
+    """The scorecard of the concept's target region with its candidate taxonomies and the initiatives shared in its
+    network (:func:`concept_scorecard`)."""
+    return concept_scorecard(
+        request.app.state.warehouse,
+        concept.target_region,
+        weights,
+        extra=records.candidate_taxonomies(db, concept),
+        initiatives=records.candidate_initiatives(db, concept),
+        year=year,
+    )
 
 
 def current_fingerprints(card: Scorecard) -> dict[str, str]:
