@@ -136,3 +136,22 @@ def test_export_docx(url: str, tmp_path: Path, loaded_warehouse: Path) -> None:
     english = tmp_path / "concept.docx"
     run(url, "export", "el-2027", "--out", str(english), "--lang", "en", *wh)
     assert "Regional profile" in [p.text for p in docx.Document(str(english)).paragraphs]
+
+
+def test_check_evidence_after_an_import(url: str, tmp_path: Path, loaded_warehouse: Path) -> None:
+    """The focus cluster of the file (hannoverimpuls/ict, chosen without evidence) has no evidence on the official
+    section data: the check stores it as outdated; a missing warehouse is an error and stores nothing."""
+    create(url, tmp_path)
+    missing = runner.invoke(
+        app, ["concept", "check-evidence", "--warehouse", str(tmp_path / "none.duckdb"), "--database-url", url]
+    )
+    assert missing.exit_code == 1 and "no warehouse" in missing.output
+    assert "outdated evidence" not in run(url, "status", "el-2027")
+    checked = runner.invoke(
+        app, ["concept", "check-evidence", "--warehouse", str(loaded_warehouse), "--database-url", url]
+    )
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.strip() == "herten/el-2027: outdated evidence: hannoverimpuls/ict"
+    assert run(url, "status", "el-2027").splitlines()[-1] == "outdated evidence: hannoverimpuls/ict"
+    shown = json.loads(run(url, "show", "el-2027"))
+    assert shown["version"] == 1  # the check adds no version

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from regiolens.analysis.opportunities import opportunities
+from regiolens.analysis.opportunities import _num, opportunities
 from regiolens.analysis.profile import profile
 from regiolens.analysis.results import RegionRef, SourceRef
 from regiolens.cli import app
@@ -250,7 +250,9 @@ def test_newer_data_change_the_fingerprint(loaded_warehouse: Path, network: Taxo
             was.lq,
             next(r.evidence.lq for r in new.rows if r.evidence.key == c.key),
         ]
-        assert c.text_de.startswith(c.name_de + ": Rang") and "geänderte Werte: employment" in c.text_de
+        assert c.text_de.startswith(f"{c.name_de} (2019 → 2020): Rang") and c.text_en.startswith(f"{c.name_en} (2019")
+        lq = [_num(v, "de") for v in c.figures["lq"]]
+        assert f"; LQ {lq[0]} → {lq[1]}" in c.text_de and "; Beschäftigte " in c.text_de and "; employees " in c.text_en
     moved = compare_scorecards(old, reweighted)
     assert moved and all(c.figures == {} and c.old_rank != c.new_rank for c in moved)
 

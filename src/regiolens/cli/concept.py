@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from regiolens.classifications.section_groups import WZ2008_SECTION_GROUPS
 from regiolens.cli.accounts import DatabaseUrlOption
+from regiolens.cli.accounts import _database as database
 from regiolens.cli.analysis import BaseYearOption, ClassificationOption, YearOption
 from regiolens.cli.common import FormatOption, GroupsOption, WarehouseOption, parse_weights, user_errors
 from regiolens.cli.network import UserOption, _acting
@@ -37,6 +38,7 @@ from regiolens.concept import records
 from regiolens.concept.content import ConceptContent
 from regiolens.concept.models import ConceptStatus, SignOffStatus
 from regiolens.concept.scorecard import DEFAULT_PEERS, scorecard
+from regiolens.config import warehouse_path
 from regiolens.errors import InputError, RegiolensError
 from regiolens.fund.projection import MAX_PATHS
 from regiolens.fund.terms import _field_path, _line, _reason
@@ -52,7 +54,9 @@ from regiolens.reports.concept_paper import (
 )
 from regiolens.warehouse.store import Warehouse
 from regiolens.web.accounts import memberships
+from regiolens.web.concept_evidence import check_all_evidence
 from regiolens.web.db import Visibility
+from regiolens.web.warehouse import WarehouseAccess
 
 app = typer.Typer(
     help="The region's development concept: focus clusters on evidence, versions, sign-off, the paper.",
@@ -319,6 +323,19 @@ def status_cmd(
             lines.append(f"sign-off missing: {', '.join(missing)}")
         lines += [f"outdated evidence: {o['cluster']}" for o in found.outdated]
     typer.echo("\n".join(lines))
+
+
+@app.command("check-evidence")
+def check_evidence_cmd(warehouse: WarehouseOption = None, url: DatabaseUrlOption = None) -> None:
+    """After importing data: store, for every concept, which focus clusters rest on outdated evidence (what the
+    web app does after an upload) and list them. Versions are not touched; the concept pages say what changed."""
+    with user_errors(), database(url) as s:
+        found = check_all_evidence(WarehouseAccess(warehouse_path(warehouse)), s)
+        lines = [
+            f"{c.organisation.slug}/{c.key}: outdated evidence: {', '.join(o['cluster'] for o in c.outdated)}"
+            for c in found
+        ]
+    typer.echo("\n".join(lines) if lines else "no concept rests on outdated evidence")
 
 
 @app.command("comment")

@@ -75,8 +75,17 @@ CLASS_NAMES: dict[str, tuple[str, str]] = {
     "specialised": ("spezialisiert", "specialised"),
     "below": ("unterdurchschnittlich", "below average"),
 }
-COMPARED: tuple[str, ...] = ("employment", "share", "lq", "growth", "regional", "density", "pci", "opportunity_gain")
-"""Figures :func:`compare_scorecards` reports when they change."""
+COMPARED: dict[str, tuple[str, str]] = {
+    "lq": ("LQ", "LQ"),
+    "employment": ("Beschäftigte", "employees"),
+    "share": ("Anteil", "share"),
+    "growth": ("Wachstum", "growth"),
+    "regional": ("Standortkomponente", "competitive component"),
+    "density": ("Dichte", "density"),
+    "pci": ("Komplexität", "complexity"),
+    "opportunity_gain": ("Chancengewinn", "opportunity gain"),
+}
+"""Figures :func:`compare_scorecards` reports when they change, with their names in German and English."""
 DEFAULT_PEERS = 5
 
 
@@ -423,11 +432,32 @@ def _differs(old: float | None, new: float | None) -> bool:
     return not math.isclose(old, new, rel_tol=1e-9, abs_tol=1e-12)
 
 
+def _changed_figures(figures: Mapping[str, list[float | None]], lang: str) -> str:
+    """``; LQ 1,21 → 1,25; Beschäftigte 12.345 → 12.400`` (the figures in the order of :data:`COMPARED`)."""
+    k = 0 if lang == "de" else 1
+
+    def shown(name: str, v: float | None) -> str:
+        if v is None:
+            return "–"
+        if name in ("share", "growth"):
+            return _pct(v, lang, sign=name == "growth")
+        if name == "employment":
+            return format_number(round(v), locale="de_DE" if lang == "de" else "en_GB")
+        return ("+" if name == "regional" and v > 0 else "") + _num(v, lang, 0 if name == "regional" else 2)
+
+    return "".join(
+        f"; {COMPARED[n][k]} {shown(n, figures[n][0])} → {shown(n, figures[n][1])}" for n in COMPARED if n in figures
+    )
+
+
 def compare_scorecards(old: Scorecard, new: Scorecard) -> list[ScorecardChange]:
     """What changed from ``old`` to ``new``: clusters added or removed from the ranking, and every cluster whose
-    rank or figures (:data:`COMPARED`) changed, in the order of ``new``'s ranking (removed ones last)."""
+    rank or figures (:data:`COMPARED`) changed, in the order of ``new``'s ranking (removed ones last). The text of
+    a change names the data years (vintages), the ranks and each changed figure with its old and new value, e.g.
+    ``IKT und Medien (2019 → 2020): Rang 3 → 2; LQ 0,71 → 0,74; Beschäftigte 5.210 → 5.480.``"""
     before = {r.evidence.key: r for r in old.rows}
     after = {r.evidence.key: r for r in new.rows}
+    years = f"{old.vintage} → {new.vintage}"
     changes: list[ScorecardChange] = []
     for key, row in after.items():
         e = row.evidence
@@ -454,7 +484,6 @@ def compare_scorecards(old: Scorecard, new: Scorecard) -> list[ScorecardChange]:
         }
         if was.rank == row.rank and not figures:
             continue
-        names = ", ".join(figures)
         changes.append(
             ScorecardChange(
                 key,
@@ -464,8 +493,8 @@ def compare_scorecards(old: Scorecard, new: Scorecard) -> list[ScorecardChange]:
                 was.rank,
                 row.rank,
                 figures,
-                f"{e.name_de}: Rang {was.rank} → {row.rank}" + (f"; geänderte Werte: {names}." if figures else "."),
-                f"{e.name_en}: rank {was.rank} → {row.rank}" + (f"; changed figures: {names}." if figures else "."),
+                f"{e.name_de} ({years}): Rang {was.rank} → {row.rank}" + _changed_figures(figures, "de") + ".",
+                f"{e.name_en} ({years}): rank {was.rank} → {row.rank}" + _changed_figures(figures, "en") + ".",
             )
         )
     for key, was in before.items():

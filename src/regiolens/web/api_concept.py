@@ -6,7 +6,7 @@ from the functions the pages and the CLI call: concepts through :mod:`regiolens.
 organisation's private concept answers 404, exactly like a missing one; changes need the role editor in the
 concept's organisation, else 403), the JSON of :func:`regiolens.concept.records.describe` and
 :func:`~regiolens.concept.records.describe_version`, and the scorecard of
-:func:`regiolens.web.routes.concept.concept_scorecard` — the same call, cache and numbers as the evidence page.
+:func:`regiolens.web.concept_evidence.concept_scorecard` — the same call, cache and numbers as the evidence page.
 
 A concept is created or given a new version by posting its content as JSON (``POST /concepts/<key>/versions``,
 :class:`regiolens.concept.content.ConceptContent`); unchanged content adds no version.

@@ -308,6 +308,10 @@ WORDS: dict[str, dict[str, str]] = {
     "import_added": {"de": "neu importiert", "en": "added"},
     "import_replaced": {"de": "ersetzt (neue Fassung)", "en": "replaced (new version)"},
     "import_unchanged": {"de": "unverändert (schon importiert)", "en": "unchanged (already imported)"},
+    "upload_outdated_concepts": {
+        "de": "Die neuen Daten ändern die Evidenz dieser Konzepte; ihre Seiten zeigen, was sich geändert hat:",
+        "en": "The new data change the evidence of these concepts; their pages show what changed:",
+    },
     "line": {"de": "Zeile", "en": "Line"},
     "field": {"de": "Feld", "en": "Field"},
     "message": {"de": "Meldung", "en": "Message"},

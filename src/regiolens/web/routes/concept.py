@@ -9,21 +9,22 @@ concept's network read, comment and answer sign-off requests as the records allo
 - **Evidence.** ``/concepts/<id>/evidence?strength=…&dynamics=…&potential=…`` shows
   :func:`regiolens.concept.scorecard.scorecard` for the concept's target region (the built-in taxonomies and those
   shared in the concept's network: :func:`regiolens.concept.records.candidate_taxonomies`) — the function the CLI
-  and the JSON API call — with :data:`PEERS` nearest peers (none by default, which keeps the page quick; the page
-  says so), kept in the app's warehouse cache (:func:`concept_scorecard`). Choosing focus clusters saves a new
+  and the JSON API call — with :data:`~regiolens.web.concept_evidence.PEERS` nearest peers (none by default, which
+  keeps the page quick; the page says so), kept in the app's warehouse cache
+  (:func:`regiolens.web.concept_evidence.concept_scorecard`). Choosing focus clusters saves a new
   version recording the scorecard's fingerprint and data vintage with each cluster.
 - **Outdated evidence.** The concept page compares the stored fingerprints with the current scorecard's
   (:func:`regiolens.concept.content.outdated_clusters`) and, where the stored vintage is an earlier year the data
-  still hold, says what changed (:func:`regiolens.concept.scorecard.compare_scorecards`); an editor stores the
-  finding with :func:`regiolens.concept.records.mark_outdated`.
+  still hold, says what changed (:func:`regiolens.concept.scorecard.compare_scorecards`). The finding is stored
+  with the concept (:func:`regiolens.concept.records.mark_outdated`) by every upload that changes the data
+  (:func:`regiolens.web.concept_evidence.check_all_evidence`), and by an editor's "check" on the page.
 """
 
 from __future__ import annotations
 
 import math
 import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from regiolens.analysis.weights import MAX_WEIGHT, indicator_weights
-from regiolens.clusters.model import Taxonomy as ClusterTaxonomy
+from regiolens.analysis.weights import MAX_WEIGHT
 from regiolens.concept import records
 from regiolens.concept.content import (
     BudgetRow,
@@ -52,8 +52,6 @@ from regiolens.concept.scorecard import (
     Scorecard,
     ScorecardChange,
     compare_scorecards,
-    rank_clusters,
-    scorecard,
 )
 from regiolens.errors import RegiolensError
 from regiolens.fund import records as fund_records
@@ -65,6 +63,7 @@ from regiolens.network.models import Initiative
 from regiolens.regions.resolve import resolve_region
 from regiolens.reports.concept_paper import gather_paper, write_concept_paper
 from regiolens.web import accounts
+from regiolens.web.concept_evidence import PEERS, cluster_ref, current_fingerprints, evidence_scorecard
 from regiolens.web.db import Role, User, Visibility
 from regiolens.web.lookup import editable_or_403, known_number, visible_or_404
 from regiolens.web.routes.fund import attempt, plan_leverage, user_names
@@ -72,14 +71,9 @@ from regiolens.web.routes.fund import helpers as fund_helpers
 from regiolens.web.routes.regions import filename
 from regiolens.web.security import current_user, editable_organisations, get_db
 from regiolens.web.templating import csv_response, file_response, lang_of, render
-from regiolens.web.warehouse import WarehouseAccess
 from regiolens.web.words import t
 
 router = APIRouter(dependencies=[Depends(current_user)])
-
-PEERS = 0
-"""Nearest peers the web scorecard looks at: none, so that the page answers in seconds (each peer adds a profile
-per taxonomy); the command line (``regiolens concept scorecard --peers``) names peers."""
 
 SCORECARD_COLUMNS = (
     "rank",
@@ -115,63 +109,15 @@ def editable_concept(db: Session, user: User, concept_id: int, lang: Lang) -> Co
     return editable_or_403(db, user, Concept, concept_id, "concept", t("concept_editors_only", lang))
 
 
-def cluster_ref(key: str) -> str:
-    """A scorecard cluster key (``hannoverimpuls:ict``) as a concept names it (``hannoverimpuls/ict``)."""
-    return key.replace(":", "/", 1)
-
-
 # ----------------------------------------------------------------------------------------------- the scorecard
-
-
-def concept_scorecard(
-    warehouse: WarehouseAccess,
-    target: str,
-    weights: Mapping[str, float] | None = None,
-    *,
-    extra: Sequence[ClusterTaxonomy] = (),
-    initiatives: Sequence[tuple[str, Sequence[str]]] = (),
-    year: int | None = None,
-    peers: int = PEERS,
-) -> Scorecard:
-    """The focus-cluster scorecard of ``target`` (built-in taxonomies and ``extra``, ``initiatives`` named beside
-    their clusters, ``peers`` peers) with ``weights``.
-
-    The evidence — :func:`regiolens.concept.scorecard.scorecard` with the default weights, the slow part — is kept in
-    the app's warehouse cache by target, taxonomies, initiatives, year and peers; other weights re-rank it with
-    :func:`regiolens.concept.scorecard.rank_clusters`, the ranking ``scorecard`` itself applies (the weights change
-    the ranking, not the evidence or its fingerprint). The page, its CSV and the JSON API thus show one result.
-    """
-    named = tuple((name, tuple(clusters)) for name, clusters in initiatives)
-    key = ("concept-scorecard", target, tuple((t.id, t.version) for t in extra), named, year, peers)
-    card: Scorecard = warehouse.cached(
-        key,
-        lambda wh: scorecard(wh, target, extra_taxonomies=extra, initiatives=initiatives, year=year, peers=peers),
-    )
-    w = indicator_weights(DIMENSIONS, DIMENSIONS, weights)
-    if w == card.weights:
-        return card
-    rows = rank_clusters([r.evidence for r in card.rows], w, f"{card.base_year}–{card.year}")
-    return replace(card, weights=w, rows=rows)
 
 
 def scorecard_of(
     request: Request, db: Session, concept: Concept, weights: Mapping[str, float] | None = None, year: int | None = None
 ) -> Scorecard:
     """The scorecard of the concept's target region with its candidate taxonomies and the initiatives shared in its
-    network (:func:`concept_scorecard`)."""
-    return concept_scorecard(
-        request.app.state.warehouse,
-        concept.target_region,
-        weights,
-        extra=records.candidate_taxonomies(db, concept),
-        initiatives=records.candidate_initiatives(db, concept),
-        year=year,
-    )
-
-
-def current_fingerprints(card: Scorecard) -> dict[str, str]:
-    """Cluster (``taxonomy/cluster``) → the evidence fingerprint now, for every ranked cluster."""
-    return {cluster_ref(r.evidence.key): card.fingerprint for r in card.rows}
+    network (:func:`regiolens.web.concept_evidence.evidence_scorecard`) on the app's warehouse."""
+    return evidence_scorecard(request.app.state.warehouse, db, concept, weights, year)
 
 
 class WeightInput(ValueError):

@@ -6,6 +6,10 @@ request reads the warehouse (:meth:`regiolens.web.warehouse.WarehouseAccess.writ
 the :class:`~regiolens.errors.InputError`'s file, line and field in the page's language (the message too where
 its kind is known, see :mod:`regiolens.i18n.messages`; else the reader's English message, marked as such); the
 warehouse is then unchanged.
+
+An upload that added or replaced data re-checks the evidence of every concept
+(:func:`regiolens.web.concept_evidence.check_all_evidence`); the page lists those the user may see whose focus
+clusters now rest on outdated evidence, each linking to its page, which shows what changed.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
+from regiolens.concept.models import Concept
 from regiolens.errors import InputError, RegiolensError
 from regiolens.i18n.messages import field_name
 from regiolens.ingest import readers
 from regiolens.web import accounts, analyses
+from regiolens.web.concept_evidence import check_all_evidence
 from regiolens.web.db import Role, User
 from regiolens.web.security import current_user, get_db, has_role_anywhere, require_editor
 from regiolens.web.templating import lang_of, render
@@ -57,6 +63,7 @@ def _page(request: Request, db: Session, user: User, status: int = 200, **extra:
         "can_upload": has_role_anywhere(db, user, Role.editor),
         "formats": [(r.name, reader_description(r.name, r.description, lang_of(request))) for r in readers().values()],
         "results": None,
+        "outdated_concepts": [],
         "error": None,
         **extra,
     }
@@ -124,5 +131,9 @@ def _import_upload(request: Request, db: Session, user: User, files: list[tuple[
         None,
         {"files": [r.file_name for r in results], "status": [r.status for r in results]},
     )
+    changed = any(r.status != "unchanged" for r in results)
+    outdated = check_all_evidence(access, db) if changed else []
     db.commit()
-    return _page(request, db, user, results=results)
+    ids = [c.id for c in outdated]
+    seen = list(db.scalars(accounts.visible(db, user, Concept).where(Concept.id.in_(ids)).order_by(Concept.id)))
+    return _page(request, db, user, results=results, outdated_concepts=seen)
