@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from regiolens.fund.mandate import euros
+from regiolens.reports import text
 from tests.web import test_browser_network as network_journey
 from tests.web.app_support import EDITOR, World, api_token, build_app, serve_in_thread
 from tests.web.test_app_concept import GLADBECK_EDITOR, add_concept_world
@@ -124,6 +125,11 @@ def test_build_a_concept_for_emscher_lippe(page: Page, served: tuple[World, str]
     full = "\n".join([p.text for p in document.paragraphs] + cells)
     for row in card["rows"][:3]:
         assert row["evidence"]["name_de"] in full
+    # the LQ of the top-ranked cluster in the paper's ranking table is the API's, in German notation
+    ranking = next(t for t in document.tables if "LQ" in [cell.text for cell in t.rows[0].cells])
+    header = [cell.text for cell in ranking.rows[0].cells]
+    top = next([cell.text for cell in r.cells] for r in ranking.rows[1:] if r.cells[0].text == "1")
+    assert top[header.index("LQ")] == text.num(card["rows"][0]["evidence"]["lq"], "de", 2)
     plan_size = httpx.get(
         f"{url}/api/v1/fund/plans/seedfonds",
         headers={"Authorization": f"Bearer {token}"},
