@@ -141,3 +141,44 @@ def test_notes_come_in_both_languages_with_numbers_in_each_format() -> None:
     assert de.startswith("49 Zelle(n)") and en.startswith("49 cell(s)")
     assert messages.render("exact", "de", data=-1.5, tail="") == f"exakt auf {MINUS}1,50"
     assert date(2021, 8, 17).isoformat() not in messages.render("no_data_for_years", "de", years=2021, available="x")
+
+
+def test_account_errors_are_german(tmp_path: Path) -> None:
+    """What the account functions raise — read from the functions themselves on a real app database — is in the
+    catalogue: its German form has no English word left (a changed wording fails here, not on a page)."""
+    from regiolens.web import accounts
+    from regiolens.web.db import Role, make_engine, session_factory, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    upgrade(engine)
+    password = "ein-langes-passwort"
+    raised: list[RegiolensError] = []
+    with session_factory(engine)() as s:
+        accounts.create_organisation(s, "herten", "WF Herten")
+        accounts.create_organisation(s, "bottrop", "WF Bottrop")
+        accounts.create_network(s, "emscher-lippe", "Netzwerk", ["herten"])
+        admin = accounts.create_user(s, "ada@herten.de", "Ada", password, "herten", Role.admin)
+        vera = accounts.create_user(s, "vera@herten.de", "Vera", password, "herten", Role.viewer)
+        attempts = [
+            lambda: accounts.create_organisation(s, "Nicht Gültig", "X"),
+            lambda: accounts.create_organisation(s, "leer", ""),
+            lambda: accounts.create_organisation(s, "herten", "Noch einmal"),
+            lambda: accounts.create_network(s, "emscher-lippe", "Noch einmal"),
+            lambda: accounts.get_organisation(s, "nirgendwo"),
+            lambda: accounts.get_user(s, "niemand@example.org"),
+            lambda: accounts.create_user(s, "keine-adresse", "X", password, "herten", Role.viewer),
+            lambda: accounts.create_user(s, "ada@herten.de", "X", password, "herten", Role.viewer),
+            lambda: accounts.create_user(s, "neu@herten.de", "X", "kurz", "herten", Role.viewer),
+            lambda: accounts.change_role(s, "ada@herten.de", "bottrop", Role.viewer),
+            lambda: accounts.change_role(s, "ada@herten.de", "herten", Role.viewer),
+            lambda: accounts.add_member(s, "vera@herten.de", "herten", Role.viewer),
+            lambda: accounts.require_role(s, vera, admin.memberships[0].organisation_id, Role.editor),
+        ]
+        for attempt in attempts:
+            with pytest.raises(RegiolensError) as caught:
+                attempt()
+            raised.append(caught.value)
+    english = re.compile(r"\b(the|not|no|exists|already|must|member|needs|yours|is|an|of)\b")
+    for error in raised:
+        german = error.localised("de")
+        assert german != str(error) and not english.search(german.split("„")[0]), (str(error), german)

@@ -335,6 +335,63 @@ ERROR_KINDS: dict[str, Kind] = {
         "No data yet: the warehouse is empty. Import data on the Data page or with `regiolens data import` "
         "(or `make demo`).",
     ),
+    # accounts (regiolens.web.accounts): what an administrator or a user can act on
+    "bad_slug": _k(
+        "Kurzname {slug}: nur Kleinbuchstaben, Ziffern und Bindestriche im Innern, höchstens 64 Zeichen.",
+        "slug {slug}: lower-case letters, digits and inner hyphens, at most 64",
+        rf"(?:\w+ )?slug {_q('slug')}: lower-case letters, digits and inner hyphens, at most 64",
+    ),
+    "bad_name_length": _k(
+        "Der Name muss 1 bis {n} Zeichen haben.",
+        "the name must have 1 to {n} characters",
+        r"the (?:\w+ )?name must have 1 to (?P<n>\d+) characters",
+    ),
+    "no_organisation": _k("Keine Organisation {slug}.", "no organisation {slug}", rf"no organisation {_q('slug')}"),
+    "no_network": _k("Kein Netzwerk {slug}.", "no network {slug}", rf"no network {_q('slug')}"),
+    "organisation_exists": _k(
+        "Die Organisation {slug} gibt es schon.",
+        "organisation {slug} exists already",
+        rf"organisation {_q('slug')} exists already",
+    ),
+    "network_exists": _k(
+        "Das Netzwerk {slug} gibt es schon.", "network {slug} exists already", rf"network {_q('slug')} exists already"
+    ),
+    "no_user": _k("Kein Benutzer {email}.", "no user {email}", rf"no user {_q('email')}"),
+    "not_an_email": _k(
+        "{email} ist keine E-Mail-Adresse.",
+        "{email} is not an e-mail address",
+        rf"{_q('email')} is not an e-mail address",
+    ),
+    "email_taken": _k(
+        "Es gibt schon einen Benutzer mit der E-Mail-Adresse {email}.",
+        "a user with the e-mail address {email} exists already",
+        rf"a user with the e-mail address {_q('email')} exists already",
+    ),
+    "password_too_short": _k(
+        "Das Passwort muss mindestens {n} Zeichen haben.",
+        "the password must have at least {n} characters",
+        r"the password must have at least (?P<n>\d+) characters",
+    ),
+    "not_a_member": _k(
+        "{email} ist kein Mitglied der Organisation {organisation}.",
+        "{email} is no member of organisation {organisation}",
+        rf"{_q('email')} is no member of organisation {_q('organisation')}",
+    ),
+    "last_admin": _k(
+        "{email} ist die letzte Administratorin bzw. der letzte Administrator der Organisation {organisation}.",
+        "{email} is the last admin of organisation {organisation}",
+        rf"{_q('email')} is the last admin of organisation {_q('organisation')}",
+    ),
+    "already_member": _k(
+        "{email} ist schon Mitglied der Organisation {organisation}.",
+        "{email} is a member of organisation {organisation} already",
+        rf"{_q('email')} is a member of organisation {_q('organisation')} already",
+    ),
+    "role_needed": _k(
+        "Dafür ist die Rolle „{needed}“ in der Organisation {where} nötig (Ihre: „{role}“).",
+        "this needs the role {needed} in organisation {where} (yours: {role})",
+        rf"this needs the role (?P<needed>\w+) in organisation {_q('where')} \(yours: (?P<role>\w+)\)",
+    ),
 }
 """Messages of the analysis and the pages (:class:`regiolens.errors.RegiolensError`)."""
 
