@@ -1,9 +1,12 @@
 """The concept paper on the official data: a concept for Emscher-Lippe with three focus clusters, two instruments
 (one assessed, with a lesson) and the example fund plan, written as DOCX and PDF; the figures in both are the
-library's figures."""
+library's figures, and each focus cluster has its map (the BKG Kreis boundaries imported beside the statistics)."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import date
@@ -14,6 +17,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from regiolens.analysis.profile import profile
 from regiolens.clusters.stored import org_taxonomy
 from regiolens.concept import records
 from regiolens.concept.content import BudgetRow, ConceptContent, FocusCluster, FundPlanLink, Instrument, Milestone
@@ -28,10 +32,22 @@ from regiolens.network.assessment import assess
 from regiolens.network.inputs import InitiativeIn, LessonIn
 from regiolens.network.models import Outcome
 from regiolens.network.records import create_initiative, create_lesson
+from regiolens.regions.resolve import resolve_region
 from regiolens.reports import text
-from regiolens.reports.concept_paper import Paper, Paragraph, gather_paper, paper_blocks, write_concept_paper
+from regiolens.reports.concept_paper import (
+    Figure,
+    Paper,
+    Paragraph,
+    focus_maps,
+    gather_paper,
+    paper_blocks,
+    render_concept_html,
+    write_concept_paper,
+)
+from regiolens.reports.pdf import html_to_pdf
 from regiolens.warehouse.store import Warehouse
 from regiolens.web.db import Organisation, Taxonomy, Visibility
+from tests.conftest import SHARED_DATA
 from tests.network import conftest as network
 from tests.network.conftest import People
 
@@ -65,9 +81,24 @@ HEADINGS_EN = [
 ]
 
 
+BKG_KREISE = SHARED_DATA / "de" / "geo_bkg_vg5000_2021" / "Ebene_Kreise_vg5000_2021.geojson"
+EMSCHER_LIPPE = ["05512", "05513", "05562"]
+GEOMETRY_ATTRIBUTION = "© GeoBasis-DE / BKG 2021"
+
+
 @pytest.fixture(scope="module")
-def wh(loaded_warehouse: Path) -> Iterator[Warehouse]:
-    with Warehouse.open(loaded_warehouse, read_only=True) as opened:
+def mapped_warehouse(loaded_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The official data and the BKG Kreis boundaries (VG5000, 2021): what the maps need."""
+    path = tmp_path_factory.mktemp("wh-maps") / "warehouse.duckdb"
+    shutil.copyfile(loaded_warehouse, path)
+    with Warehouse.open(path) as opened:
+        opened.import_files([BKG_KREISE])
+    return path
+
+
+@pytest.fixture(scope="module")
+def wh(mapped_warehouse: Path) -> Iterator[Warehouse]:
+    with Warehouse.open(mapped_warehouse, read_only=True) as opened:
         yield opened
 
 
@@ -189,6 +220,42 @@ def test_the_evidence_is_the_librarys(paper: Paper, card: Scorecard) -> None:
     assert paper.fund is not None and (paper.fund.version, paper.paths, paper.seed) == (1, 2_000, 1)
 
 
+def test_each_focus_cluster_has_its_map(
+    paper: Paper, card: Scorecard, wh: Warehouse, session: Session, loaded_warehouse: Path
+) -> None:
+    """The map of a focus cluster (a cluster of the network's taxonomy on WZ sections, ``org-<id>``) holds every
+    Kreis, outlines Emscher-Lippe's three, and a Kreis's value is the cluster's LQ in that Kreis's own profile.
+    Without boundaries in the warehouse the paper has no maps and says so."""
+    chosen = [r.evidence for r in card.rows[:3]]
+    assert list(paper.maps) == [e.key for e in chosen]
+    for evidence in chosen:
+        the_map = paper.maps[evidence.key]
+        assert (the_map.industry, the_map.label_de, the_map.year) == (evidence.key, evidence.name_de, card.year)
+        assert sorted(the_map.highlight) == EMSCHER_LIPPE and len(the_map.values) == 401
+        assert GEOMETRY_ATTRIBUTION in the_map.attribution and the_map.reference == "DG"
+        assert len(the_map.geometry["features"]) == 401
+    values = {v.code: v for v in paper.maps[chosen[0].key].values}
+    record = session.scalar(select(Taxonomy).where(Taxonomy.slug == "el-network"))
+    assert record is not None
+    network_taxonomy = org_taxonomy(record)
+    for code in [*EMSCHER_LIPPE, "09162"]:
+        own = profile(wh, resolve_region(code), card.year, card.base_year, taxonomy=network_taxonomy)
+        row = next(r for r in own.clusters if r.cluster == chosen[0].cluster)
+        assert row.figures is not None and values[code].lq == row.figures.lq
+        assert values[code].employment == row.figures.employment
+    # a warehouse without Kreis boundaries: no maps, a note saying why and what to import, the other figures
+    with Warehouse.open(loaded_warehouse, read_only=True) as bare:
+        region = resolve_region(paper.content.target_region)
+        assert focus_maps(bare, paper.scorecard, paper.content, region, []) == {}
+    blocks = paper_blocks(dataclasses.replace(paper, maps={}))
+    notes = [b.text for b in blocks if isinstance(b, Paragraph) and b.kind == "note"]
+    assert any(n.startswith("Keine Karten: ") and "BKG" in n for n in notes)
+    assert [b.title for b in blocks if isinstance(b, Figure)] == [
+        "Branchenportfolio",
+        "Punktwerte der Kandidatencluster",
+    ]
+
+
 def test_outdated_evidence_is_named(session: Session, people: People, wh: Warehouse, card: Scorecard) -> None:
     key = build_concept(session, wh, people, card)
     concept = records.get_concept(session, people.ada, key)
@@ -231,15 +298,65 @@ def test_docx_and_pdf(paper: Paper, card: Scorecard, tmp_path: Path) -> None:
     fund = next(t for t in document.tables if t.rows[0].cells[0].text == "Investorenklasse")
     assert fund.rows[-1].cells[3].text == tvpi
     assert "2.000 Pfaden, Seed 1" in everything and "Eine Gesellschaft für Stadt und Region" in everything
-    assert len(document.inline_shapes) == 2  # the portfolio chart and the scorecard chart
     assert 'instr="PAGE"' in document.sections[0].footer._element.xml
+    # the figures, numbered: the portfolio, each focus cluster's map in the cluster's subsection, the scorecard chart
+    captions = figure_captions(paper, "de")
+    assert [t for style, t in paragraphs if style == "Caption" and t.startswith("Abbildung ")] == captions
+    assert len(document.inline_shapes) == 5 and document.element.body.xml.count(" SEQ Abbildung ") == 5
+    where = [t for _, t in paragraphs]
+    for k, heading in enumerate(subheadings[:3]):
+        assert where.index(heading) < where.index(captions[1 + k]) < where.index(subheadings[k + 1])
+    # a map's caption lines (reference area, year, threshold, vintage, sources with the geometry) are its alt text
+    for shape, caption in zip(list(document.inline_shapes)[1:4], captions[1:4], strict=True):
+        alt = shape._inline.docPr.get("descr").split("\n")
+        assert caption.endswith(f": {alt[0]}") and alt[1:] == map_caption_lines(paper, "de")
+    data = where[where.index("Daten und Quellen") :]
+    assert f"Kartengrundlage (Verwaltungsgrenzen): {GEOMETRY_ATTRIBUTION}" in data
 
-    pdf = write_concept_paper(paper, tmp_path / "konzept.pdf")
+    html = render_concept_html(paper)
+    figures = re.findall(r'<figure class="concept-chart">(.*?)</figure>', html, re.S)
+    assert len(figures) == 5 and [re.findall(r"<figcaption>(.*?)</figcaption>", f) for f in figures] == [
+        [caption] for caption in captions
+    ]
+    for figure in figures[1:4]:  # the 401 Kreise and the outline of Emscher-Lippe's three, the caption under them
+        assert figure.count("<path") > 401 and "Referenz: Deutschland" in figure
+        assert GEOMETRY_ATTRIBUTION in figure and "Umrandet: betrachtete Region" in figure
+
+    pdf = html_to_pdf(html, tmp_path / "konzept.pdf")  # what write_concept_paper does for .pdf, without a 2nd render
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for heading in HEADINGS_DE:
         assert heading in words
     assert all(r.evidence.name_de in words for r in chosen)
     assert lq in words and tvpi in words
+    flat = " ".join(words.split())
+    assert all(caption in flat for caption in captions) and GEOMETRY_ATTRIBUTION in flat
+
+
+def figure_captions(paper: Paper, lang: str) -> list[str]:
+    """The numbered captions the paper's figures should have: the portfolio, a map per focus cluster, the scores."""
+    year, chosen = paper.scorecard.year, paper.scorecard.rows[:3]
+    if lang == "de":
+        maps = [f"Karte: Standortquotient „{r.evidence.name_de}“ – Kreise, {year}" for r in chosen]
+        titles = ["Branchenportfolio", *maps, "Punktwerte der Kandidatencluster"]
+    else:
+        maps = [f"Map: location quotient of “{r.evidence.name_en}” – districts, {year}" for r in chosen]
+        titles = ["Industry portfolio", *maps, "Scores of the candidate clusters"]
+    label = "Abbildung" if lang == "de" else "Figure"
+    return [f"{label} {n}: {title}" for n, title in enumerate(titles, start=1)]
+
+
+def map_caption_lines(paper: Paper, lang: str) -> list[str]:
+    """What every map names under it: reference area and year, threshold, the outline, vintage, sources."""
+    de = lang == "de"
+    threshold = paper.profile.threshold
+    return [
+        f"{'Referenz: Deutschland' if de else 'Reference: Germany'} · {paper.scorecard.year}",
+        f"{'Schwelle' if de else 'Threshold'}: {text.threshold_text(threshold, 'de' if de else 'en')}",
+        "Umrandet: betrachtete Region" if de else "Outlined: region profiled",
+        f"{'Datenstand' if de else 'Data vintage'}: {text.vintages(paper.scorecard.sources, 'de' if de else 'en')}",
+        f"{'Quelle' if de else 'Source'}: {GEOMETRY_ATTRIBUTION}",
+        f"{'Quelle' if de else 'Source'}: © Statistische Ämter des Bundes und der Länder, Deutschland, 2021",
+    ]
 
 
 def test_english_on_request_and_unknown_suffix(paper: Paper, tmp_path: Path) -> None:
@@ -247,5 +364,8 @@ def test_english_on_request_and_unknown_suffix(paper: Paper, tmp_path: Path) -> 
     assert [t for style, t in paragraphs if style == "Heading 1"] == HEADINGS_EN
     first = paper.scorecard.rows[0].evidence
     assert first.name_en in everything and text.num(first.lq, "en", 2) in everything
+    captions = [t for style, t in paragraphs if style == "Caption" and t.startswith("Figure ")]
+    assert captions == figure_captions(paper, "en")
+    assert f"Map boundaries: {GEOMETRY_ATTRIBUTION}" in everything
     with pytest.raises(RegiolensError, match=r"cannot write a concept paper as '\.odt'"):
         write_concept_paper(paper, tmp_path / "concept.odt")

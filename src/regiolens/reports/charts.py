@@ -260,19 +260,34 @@ def lq_choropleth(
     )
     chart = alt.layer(fill, outline, data=data).properties(width=width, height=height, projection=projection)
     industry = text.name(lq_map.label_de, lq_map.label_en, lg)
-    caption = text.caption(
+    caption = lq_map_caption(lq_map, lg, threshold, vintage=vintage, reference_name=reference_name)
+    code = "" if ":" in lq_map.industry else f" ({lq_map.industry})"  # a cluster key (taxonomy:cluster) says nothing
+    subtitle = f"{industry}{code}, {lq_map.year}"
+    spec = _finish(chart, phrase("map_title", lg, industry=industry), subtitle, caption)
+    spec.setdefault("datasets", {})[MAP_DATASET] = {"type": "FeatureCollection", "features": features}
+    return spec
+
+
+def lq_map_caption(
+    lq_map: LQMap,
+    lang: str = "de",
+    threshold: Threshold | None = None,
+    *,
+    vintage: str | None = None,
+    reference_name: str | None = None,
+) -> list[str]:
+    """The caption lines under :func:`lq_choropleth` (same arguments): reference area and year, threshold, the
+    outline of the highlighted regions, data vintage and attribution (statistics and geometry)."""
+    lg = check_lang(lang)
+    return text.caption(
         lg,
         reference=reference_name or text.reference_name(lq_map.reference, lg),
         period=str(lq_map.year),
         threshold=threshold,
         attribution=list(dict.fromkeys(lq_map.attribution)),
         vintage=vintage,
-        notes=[phrase("highlighted", lg)] if highlight else [],
+        notes=[phrase("highlighted", lg)] if lq_map.highlight else [],
     )
-    subtitle = f"{industry} ({lq_map.industry}), {lq_map.year}"
-    spec = _finish(chart, phrase("map_title", lg, industry=industry), subtitle, caption)
-    spec.setdefault("datasets", {})[MAP_DATASET] = {"type": "FeatureCollection", "features": features}
-    return spec
 
 
 # ----------------------------------------------------------------------------------------------- bubbles

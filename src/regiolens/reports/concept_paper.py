@@ -9,16 +9,21 @@ evidence fresh through the library — nothing here computes a figure:
   an adopted version shows the evidence it was adopted on), and whether each chosen cluster's evidence is still the
   one recorded (:func:`regiolens.concept.content.outdated_clusters`, plus what the last check after an import
   stored with the concept);
-- the regional profile (:func:`regiolens.analysis.profile.profile`) for the scorecard's years;
+- the regional profile (:func:`regiolens.analysis.profile.profile`) for the scorecard's years and threshold;
+- for each chosen cluster the scorecard rates, the map of its location quotient in every region of the target's
+  level against Germany, the target's members outlined (:func:`regiolens.analysis.maps.cluster_lq_map`, the
+  web map's code path with the cluster in place of an industry; none when the warehouse holds no boundaries);
 - the projection of the linked fund plan version (:func:`regiolens.fund.projection.project` with
   :data:`PAPER_PATHS` paths and seed 1, both stated in the paper);
 - for each instrument its initiative, the saved transferability assessment for the target region (newest version,
   :func:`regiolens.network.assessment.load_version`) and the lessons recorded about it.
 
-:func:`paper_blocks` lays the paper out once as headings, paragraphs, tables and figures (Vega-Lite specs);
-:func:`write_concept_docx` writes those blocks with python-docx (Heading 1/2 styles, tables, charts as PNG, page
-numbers in the footer), :func:`render_concept_html` with the template ``concept.html.j2`` (charts as SVG) for
-WeasyPrint. :func:`write_concept_paper` chooses by suffix (``.docx``, ``.pdf``, ``.html``).
+:func:`paper_blocks` lays the paper out once as headings, paragraphs, tables and figures (Vega-Lite specs; the maps
+are :func:`regiolens.reports.charts.lq_choropleth`, as on the web map page); :func:`write_concept_docx` writes those
+blocks with python-docx (Heading 1/2 styles, tables, charts and maps as PNG with their caption lines as alt text,
+numbered figure captions Word can list, page numbers in the footer), :func:`render_concept_html` with the template
+``concept.html.j2`` (charts and maps as SVG, numbered captions) for WeasyPrint. :func:`write_concept_paper` chooses
+by suffix (``.docx``, ``.pdf``, ``.html``).
 """
 
 from __future__ import annotations
@@ -39,8 +44,10 @@ from docx.shared import Cm
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from regiolens.analysis.maps import cluster_lq_map
+from regiolens.analysis.profile import GERMANY
 from regiolens.analysis.profile import profile as region_profile
-from regiolens.analysis.results import Profile
+from regiolens.analysis.results import LQMap, Profile
 from regiolens.clusters.model import Taxonomy as ClusterTaxonomy
 from regiolens.concept.content import SECTIONS, ConceptContent, FocusCluster, OutdatedCluster, outdated_clusters
 from regiolens.concept.models import Concept, ConceptVersion
@@ -61,9 +68,9 @@ from regiolens.fund.terms import parse_plan
 from regiolens.network.assessment import AssessmentResult, load_version
 from regiolens.network.models import Assessment, Initiative
 from regiolens.network.records import NotFound, get_initiative, lessons_about
-from regiolens.regions.resolve import resolve_region
+from regiolens.regions.resolve import RegionSelection, resolve_region
 from regiolens.reports import text
-from regiolens.reports.charts import _finish, bubble_chart
+from regiolens.reports.charts import _finish, bubble_chart, lq_choropleth, lq_map_caption
 from regiolens.reports.fund_charts import investor_name, pick
 from regiolens.reports.fund_report import leverage_rows
 from regiolens.reports.html import Cell, Table, _environment, css_string, stylesheet
@@ -140,6 +147,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "contribution": ("Beitrag zum Punktwert", "Contribution to the score"),
     "dimension": ("Dimension", "Dimension"),
     "chart_profile": ("Branchenportfolio", "Industry portfolio"),
+    "chart_map": (
+        "Karte: Standortquotient „{cluster}“ – {levels}, {year}",
+        "Map: location quotient of “{cluster}” – {levels}, {year}",
+    ),
+    "no_maps": (
+        "Keine Karten: Der Datenbestand enthält keine Gebietsgrenzen der Regionen, aus denen die Zielregion besteht "
+        "(Verwaltungsgebiete des BKG importieren).",
+        "No maps: the warehouse holds no boundaries of the regions the target region is made of (import the BKG "
+        "administrative areas).",
+    ),
+    "figure": ("Abbildung", "Figure"),
+    "map_attribution": ("Kartengrundlage (Verwaltungsgrenzen): {attribution}", "Map boundaries: {attribution}"),
     "not_visible": (
         "Die Initiative {ref} ist für Sie nicht (mehr) sichtbar.",
         "The initiative {ref} is not (any longer) visible to you.",
@@ -258,6 +277,7 @@ class Paper:
     content: ConceptContent
     scorecard: Scorecard
     profile: Profile
+    maps: dict[str, LQMap]  # focus cluster key (``taxonomy:cluster``) → its map, see :func:`focus_maps`
     outdated: list[OutdatedCluster]
     instruments: list[InstrumentEvidence]
     fund: FundEvidence | None
@@ -338,7 +358,7 @@ def gather_paper(
     card = scorecard(
         wh, region, extra_taxonomies=candidates, initiatives=initiatives, weights=weights, peers=peers, year=year
     )
-    prof = region_profile(wh, region, card.year, card.base_year)
+    prof = region_profile(wh, region, card.year, card.base_year, preset=card.preset)
     current = {c.cluster: fp for c in content.focus_clusters if (fp := _fingerprint(card, c)) is not None}
     instruments = [
         _instrument(s, user, content.target_region, i.initiative, i.initiative_id or i.initiative, i.note)
@@ -350,12 +370,46 @@ def gather_paper(
         content=content,
         scorecard=card,
         profile=prof,
+        maps=focus_maps(wh, card, content, region, candidates),
         outdated=_outdated(concept, version, content, current),
         instruments=instruments,
         fund=_fund(s, user, content, paths, seed),
         paths=paths,
         seed=seed,
     )
+
+
+def focus_maps(
+    wh: Warehouse,
+    card: Scorecard,
+    content: ConceptContent,
+    region: RegionSelection,
+    taxonomies: Sequence[ClusterTaxonomy],
+) -> dict[str, LQMap]:
+    """The map of each chosen cluster the scorecard rates (:func:`regiolens.analysis.maps.cluster_lq_map`): its LQ
+    in the scorecard's year in every region of the target's level against Germany (the scorecard's reference), the
+    target's members outlined; ``taxonomies`` are the scorecard's taxonomies beyond the built-in ones (an
+    organisation's, ``org-<id>``). Empty when the warehouse holds no boundaries at that level."""
+    level = region.level.value
+    rated = {r.evidence.key: r.evidence for r in card.rows}
+    chosen = [rated[k] for k in dict.fromkeys(cluster_key(c) for c in content.focus_clusters) if k in rated]
+    if not chosen or wh.geometries(level).empty:
+        return {}
+    by_id = {t.id: t for t in taxonomies}
+    return {
+        e.key: cluster_lq_map(
+            wh,
+            by_id.get(tax_id := e.taxonomy.split(" ")[0], tax_id),
+            e.cluster,
+            card.year,
+            level,
+            list(region.members),
+            GERMANY,
+            measure=card.measure,
+            classification=card.classification,
+        )
+        for e in chosen
+    }
 
 
 def _outdated(
@@ -403,10 +457,14 @@ class TableBlock:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart (Vega-Lite spec) with its title."""
+    """A chart or map (Vega-Lite spec) with its title (the numbered caption under it) and, where known, the lines
+    the spec writes under the chart (the alt text of the DOCX picture, whose words cannot be read otherwise)."""
 
     title: str
     spec: dict[str, Any]
+    caption: tuple[str, ...] = ()
+    width_cm: float = 16.0
+    """Width of the picture in the DOCX."""
 
 
 Block = Heading | Paragraph | TableBlock | Figure
@@ -517,11 +575,35 @@ def scorecard_chart(card: Scorecard, chosen: set[str], lang: Lang) -> dict[str, 
     return _finish(chart, word("chart_scores", lang), word("chart_scores_sub", lang), caption)
 
 
+MAP_WIDTH_CM = 13.0
+"""Width of a map in the DOCX (a map of Germany at the full 16 cm would take most of a page)."""
+
+
+def map_figure(paper: Paper, the_map: LQMap, lang: Lang) -> Figure:
+    """A focus cluster's map as the web map page draws it (:func:`~regiolens.reports.charts.lq_choropleth`), with
+    the scorecard's threshold, the data vintage of the scorecard's sources and the profile's reference name."""
+    p = paper.profile
+    args: dict[str, Any] = {
+        "vintage": text.vintages(paper.scorecard.sources, lang),
+        "reference_name": p.reference.name if p.reference.ref == the_map.reference else None,
+    }
+    cluster = text.name(the_map.label_de, the_map.label_en, lang)
+    title = word("chart_map", lang, cluster=cluster, levels=text.level_name(the_map.level, lang), year=the_map.year)
+    return Figure(
+        title,
+        lq_choropleth(the_map, lang, p.threshold, **args),
+        tuple(lq_map_caption(the_map, lang, p.threshold, **args)),
+        MAP_WIDTH_CM,
+    )
+
+
 def _clusters(paper: Paper, lang: Lang) -> list[Block]:
     card, chosen = paper.scorecard, [cluster_key(c) for c in paper.content.focus_clusters]
     rows = {r.evidence.key: r for r in card.rows}
     outdated = {o.cluster: o for o in paper.outdated}
     blocks: list[Block] = [_section("focus_clusters", lang)]
+    if not paper.maps and any(key in rows for key in chosen):
+        blocks.append(Paragraph(word("no_maps", lang), "note"))
     for focus, key in zip(paper.content.focus_clusters, chosen, strict=True):
         row = rows.get(key)
         name = text.name(row.evidence.name_de, row.evidence.name_en, lang) if row else focus.cluster
@@ -531,6 +613,8 @@ def _clusters(paper: Paper, lang: Lang) -> list[Block]:
         )
         if row is None:
             blocks.append(Paragraph(word("not_scored", lang), "note"))
+        if key in paper.maps:
+            blocks.append(map_figure(paper, paper.maps[key], lang))
         blocks.append(Paragraph(word("justification", lang) + ":"))
         blocks += _texts(focus.justification, "quote") or [Paragraph(word("no_justification", lang), "quote")]
         found = outdated.get(focus.cluster)
@@ -691,7 +775,12 @@ def _data(paper: Paper, lang: Lang) -> list[Block]:
         for s in sources.values()
     ]
     blocks: list[Block] = [Heading(word("data", lang)), TableBlock(Table([Cell(word(k, lang)) for k in keys], rows))]
-    blocks += [Paragraph(line, "note") for line in text.attributions(sources.values())]
+    named = text.attributions(sources.values())
+    blocks += [Paragraph(line, "note") for line in named]
+    boundaries = [a for m in paper.maps.values() for a in m.attribution if a not in named]
+    if boundaries:
+        attribution = "; ".join(dict.fromkeys(boundaries))
+        blocks.append(Paragraph(word("map_attribution", lang, attribution=attribution), "note"))
     return blocks
 
 
@@ -730,6 +819,36 @@ def _page_number(paragraph: Any) -> None:
     paragraph._p.append(field)
 
 
+def _sequence_number(paragraph: Any, sequence: str, number: int) -> None:
+    """Append a ``SEQ`` field showing ``number`` (Word renumbers it and lists the captions in a table of figures),
+    written as runs so that the paragraph's text includes the number."""
+    parts = [("w:fldChar", "begin"), ("w:instrText", f" SEQ {sequence} \\* ARABIC "), ("w:fldChar", "separate")]
+    parts += [("w:t", str(number)), ("w:fldChar", "end")]
+    for tag, value in parts:
+        run, part = OxmlElement("w:r"), OxmlElement(tag)
+        if tag == "w:fldChar":
+            part.set(qn("w:fldCharType"), value)
+        else:
+            part.set(qn("xml:space"), "preserve")
+            part.text = value
+        run.append(part)
+        paragraph._p.append(run)
+
+
+def figure_label(number: int, lang: Lang) -> str:
+    """``Abbildung 3`` / ``Figure 3``: the figures are numbered in the order of the paper, the same in every format."""
+    return f"{word('figure', lang)} {number}"
+
+
+def _docx_figure(document: Any, figure: Figure, number: int, lang: Lang) -> None:
+    """The figure as PNG (title and caption lines as its alt text) and a numbered caption under it."""
+    picture = document.add_picture(io.BytesIO(to_png(figure.spec, lang=lang)), width=Cm(figure.width_cm))
+    picture._inline.docPr.set("descr", "\n".join([figure.title, *figure.caption]))
+    caption = document.add_paragraph(word("figure", lang) + " ", style="Caption")
+    _sequence_number(caption, word("figure", lang), number)
+    caption.add_run(f": {figure.title}")
+
+
 def _docx_table(document: Any, table: Table) -> None:
     out = document.add_table(rows=1, cols=len(table.headers))
     out.style = "Table Grid"
@@ -766,6 +885,7 @@ def write_concept_docx(paper: Paper, out: Path, lang: str = "de") -> Path:
     _page_number(footer)
     document.add_paragraph(word("kicker", lg), style="Subtitle")
     document.add_heading(paper.content.title, level=0)
+    figures = 0
     for block in paper_blocks(paper, lg):
         if isinstance(block, Heading):
             document.add_heading(block.text, level=block.level)
@@ -775,7 +895,8 @@ def write_concept_docx(paper: Paper, out: Path, lang: str = "de") -> Path:
         elif isinstance(block, TableBlock):
             _docx_table(document, block.table)
         else:
-            document.add_picture(io.BytesIO(to_png(block.spec, lang=lg)), width=Cm(16))
+            figures += 1
+            _docx_figure(document, block, figures, lg)
     document.save(str(out))
     return out
 
@@ -787,10 +908,15 @@ def render_concept_html(paper: Paper, lang: str = "de") -> str:
     """The paper as one self-contained HTML document (inline stylesheet and SVG charts), for WeasyPrint."""
     lg = check_lang(lang)
     env = _environment()
-    blocks = [
-        (type(b).__name__.lower(), Markup(to_svg(b.spec, lg)) if isinstance(b, Figure) else b)
-        for b in paper_blocks(paper, lg)
-    ]
+    blocks: list[tuple[str, Any]] = []
+    figures = 0
+    for b in paper_blocks(paper, lg):
+        if isinstance(b, Figure):
+            figures += 1
+            caption = f"{figure_label(figures, lg)}: {b.title}"
+            blocks.append(("figure", {"svg": Markup(to_svg(b.spec, lg)), "caption": caption}))
+        else:
+            blocks.append((type(b).__name__.lower(), b))
     context: dict[str, Any] = {
         "lang": lg,
         "css": Markup(stylesheet()),
