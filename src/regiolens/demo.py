@@ -18,6 +18,7 @@ from regiolens.analysis.maps import default_map_industry, lq_map
 from regiolens.analysis.opportunities import opportunities
 from regiolens.analysis.peers import peers
 from regiolens.analysis.structure import structure
+from regiolens.concept.demo import load_demo_concept, paper_files
 from regiolens.config import warehouse_path
 from regiolens.fund.demo import PLAN_FILE, load_demo_fund
 from regiolens.fund.projection import project
@@ -128,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     console.print(load_demo_fund())
     fund_report = write_fund_report(project(load_plan(PLAN_FILE)), args.out / "beispiel-seedfonds.pdf", "de")
     console.print(f"Fondsbericht (Beispiel): {fund_report}")
+    console.print(load_demo_concept(path, args.out))
+    papers = paper_files(args.out)
+    if all(f.exists() for f in papers):
+        console.print("Konzeptpapier (Beispiel): " + ", ".join(str(f) for f in papers))
     return 0
 
 
