@@ -34,7 +34,7 @@ from regiolens.concept.scorecard import Scorecard
 from regiolens.fund.demo import PLAN_KEY, load_demo_fund
 from regiolens.i18n import format_number
 from regiolens.network.examples import DEMO_EMAIL, DEMO_ORGANISATION, load_demo
-from regiolens.network.models import Initiative
+from regiolens.network.models import AssessmentVersion, Initiative
 from regiolens.warehouse.store import Warehouse
 from regiolens.web import accounts
 from regiolens.web.concept_evidence import cluster_ref, current_fingerprints, evidence_scorecard
@@ -153,6 +153,8 @@ def test_the_paper_names_the_focus_clusters(demo: Demo, session: Session, loaded
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
     names = [r.evidence.name_de for r in _web_scorecard(session, loaded_warehouse).rows[:FOCUS_COUNT]]
     assert headings[:FOCUS_COUNT] == names
+    words = "\n".join(p.text for p in document.paragraphs)
+    assert "keine Übertragbarkeitsbewertung" not in words and words.count("Übertragbarkeit auf Emscher-Lippe") == 2
     assert pdf_file.read_bytes().startswith(b"%PDF")
 
 
@@ -166,7 +168,7 @@ def test_a_second_run_changes_nothing(demo: Demo, loaded_warehouse: Path) -> Non
             with session_factory(engine)() as s:
                 return tuple(
                     s.scalar(select(func.count()).select_from(model))
-                    for model in (ConceptVersion, Taxonomy, Initiative, AuditEntry)
+                    for model in (ConceptVersion, Taxonomy, Initiative, AuditEntry, AssessmentVersion)
                 )
         finally:
             engine.dispose()

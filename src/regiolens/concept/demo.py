@@ -17,7 +17,9 @@ which it only reads. For the demo organisation it
    does: the same scorecard (:func:`regiolens.concept.scorecard.scorecard` with the concept's candidate taxonomies
    and initiatives, no peers, default weights), its fingerprint and vintage recorded with each cluster, and a
    justification written from the cluster's rank and figures;
-4. writes the paper (:func:`regiolens.reports.concept_paper.gather_paper`, German) to :func:`paper_files`.
+4. assesses each instrument's initiative for the target region (:func:`regiolens.network.assessment.assess`) unless
+   an assessment is stored, so that the paper shows its transferability;
+5. writes the paper (:func:`regiolens.reports.concept_paper.gather_paper`, German) to :func:`paper_files`.
 
 Everything goes through the functions the web app and the command line use (:mod:`regiolens.concept.records`,
 :func:`regiolens.network.tomlio.import_toml`), so that running it again changes nothing: the taxonomy and the
@@ -36,13 +38,14 @@ from sqlalchemy.orm import Session
 
 from regiolens.clusters.tomlfile import read_toml
 from regiolens.concept import records
-from regiolens.concept.content import ConceptContent, FocusCluster, FundPlanLink, Instrument
+from regiolens.concept.content import ConceptContent, FocusCluster, FundPlanLink, Instrument, content_of
 from regiolens.concept.models import Concept
 from regiolens.concept.scorecard import CLASS_NAMES, Scorecard, ScorecardRow, scorecard
 from regiolens.fund.demo import PLAN_KEY
 from regiolens.fund.records import get_plan
+from regiolens.network.assessment import assess
 from regiolens.network.examples import DEMO_EMAIL, DEMO_ORGANISATION
-from regiolens.network.models import Initiative
+from regiolens.network.models import Assessment, Initiative
 from regiolens.network.records import get_initiative
 from regiolens.network.tomlio import import_toml
 from regiolens.reports import text
@@ -119,6 +122,20 @@ def ensure_initiatives(s: Session, user: User, organisation: Organisation) -> in
     if held == set(keys):
         return 0
     return import_toml(s, user, INITIATIVE_FILE, organisation=organisation.slug, example=True).count()
+
+
+def ensure_assessments(s: Session, wh: Warehouse, user: User, content: ConceptContent, target: str) -> int:
+    """Assess every instrument's initiative for ``target`` (:func:`regiolens.network.assessment.assess`, saved for
+    the demo organisation) unless an assessment of it for that target is stored already, so that the paper shows the
+    transferability beside each instrument; returns how many were added."""
+    added = 0
+    for instrument in content.instruments:
+        initiative = Assessment.initiative_id == instrument.initiative_id
+        stored = s.scalar(select(Assessment.id).where(initiative, Assessment.target == target))
+        if stored is None:
+            assess(s, wh, user, instrument.initiative, target)
+            added += 1
+    return added
 
 
 def justification(row: ScorecardRow, card: Scorecard) -> str:
@@ -224,10 +241,11 @@ def load_demo_concept(warehouse: Path, out: Path, url: str | None = None) -> str
                 taxonomy, created = ensure_taxonomy(s, user, organisation)
                 imported = ensure_initiatives(s, user, organisation)
                 concept, saved, card = save_example(s, wh, user, organisation)
+                assessed = ensure_assessments(s, wh, user, content_of(concept.current), concept.target_region)
                 concept_id, version, name = concept.id, concept.version, taxonomy.name
                 network = f"Netzwerk {concept.network.slug}" if concept.network else "in keinem Netzwerk"
             files = paper_files(out)
-            written = saved or not all(f.exists() for f in files)
+            written = saved or assessed > 0 or not all(f.exists() for f in files)
             if written:
                 with session_factory(engine)() as s:
                     user = s.scalars(select(User).where(User.email == normalise_email(DEMO_EMAIL))).one()
@@ -242,5 +260,6 @@ def load_demo_concept(warehouse: Path, out: Path, url: str | None = None) -> str
     return (
         f"Beispielkonzept {CONCEPT_KEY} {state} (Version {version}, {network}); Fokuscluster: {chosen}; "
         f"Taxonomie „{name}“ {'angelegt' if created else 'schon vorhanden'}; "
-        f"Beispiel-Initiativen: {imported} neu; Konzeptpapier {'geschrieben' if written else 'unverändert'}."
+        f"Beispiel-Initiativen: {imported} neu; Übertragbarkeitsbewertungen: {assessed} neu; "
+        f"Konzeptpapier {'geschrieben' if written else 'unverändert'}."
     )
