@@ -5,7 +5,9 @@ counts, records of Eisenach under its old Kreis code 16056 (merged into the Wart
 Kreis codes that lost their leading zero, WZ codes written ``2910``, ``C29.10`` or with blanks, WZ 2008 before
 2025 and WZ 2025 from 2025 (``classification="wz"``), exact duplicates, records of one establishment that differ,
 and bad records of every kind. The generator knows what it injected, so besides engine = engine the tests check
-the cells against a plain pandas computation and the report against the injected counts.
+the cells against a plain pandas computation and the report against the injected counts. Both pipelines run on
+both engines: with establishment ids (codes mapped in the engine, before duplicates are found) and without (one
+query by the codes as written, mapped afterwards).
 
 Spark runs in local mode with two cores and two shuffle partitions, one session for all tests (started once).
 The tests need PySpark and Java 17 (``make test`` installs both); they fail when either is missing. Only
@@ -65,6 +67,7 @@ class Generated:
     records: pd.DataFrame  # betrieb, kreis, wz, jahr, beschaeftigte as the files hold them
     truth: pd.DataFrame  # good records: region, industry, classification, year, employees, betrieb (canonical)
     bad: dict[str, int]  # injected bad records by kind
+    without_ids: pd.DataFrame  # good records when no establishment ids are read: duplicates and id-less ones too
     duplicates: int
 
 
@@ -124,11 +127,14 @@ def generate(n_establishments: int = 4_500, seed: int = SEED) -> Generated:
 
     bad_rows: list[dict[str, Any]] = []
     bad: dict[str, int] = dict.fromkeys(KINDS, 0)
+    without_id: list[np.ndarray] = []
 
     def inject(kind: str, count: int, **change: Any) -> None:
-        rows = written.iloc[rng.choice(n, count, replace=False)].to_dict("records")
-        bad_rows.extend({**row, **change} for row in rows)
+        picked = rng.choice(n, count, replace=False)
+        bad_rows.extend({**row, **change} for row in written.iloc[picked].to_dict("records"))
         bad[kind] += count
+        if kind == "missing_establishment_id":
+            without_id.append(picked)
 
     inject("missing_region", 40, kreis=None)
     inject("missing_region", 10, kreis="  ", beschaeftigte="-5")  # blank region wins over the negative count
@@ -144,16 +150,20 @@ def generate(n_establishments: int = 4_500, seed: int = SEED) -> Generated:
     inject("bad_region", 5, kreis="99999", jahr="2020")
     records = pd.concat([written, site, copies, pd.DataFrame(bad_rows)], ignore_index=True)
     records = records.iloc[rng.permutation(len(records))].reset_index(drop=True)
-    return Generated(records, truth, bad, duplicates=len(copies))
+    without_ids = pd.concat([truth, truth.iloc[dup], *(truth.iloc[p] for p in without_id)], ignore_index=True)
+    return Generated(records, truth, bad, without_ids, duplicates=len(copies))
 
 
-def expected_cells(truth: pd.DataFrame) -> pd.DataFrame:
-    """The cells computed with plain pandas from the good records: the reference both engines must meet."""
+def expected_cells(truth: pd.DataFrame, ids: bool = True) -> pd.DataFrame:
+    """The cells computed with plain pandas from the good records: the reference both engines must meet.
+
+    ``ids``: establishments are distinct ids; else records.
+    """
     keys = ["classification", "region", "industry", "year"]
     grouped = truth.groupby(keys, dropna=False)
     cells = grouped.agg(
         employment=("employees", lambda s: s.sum(min_count=1)),
-        establishments=("betrieb", "nunique"),
+        establishments=("betrieb", "nunique" if ids else "size"),
         missing=("employees", lambda s: int(s.isna().sum())),
     ).reset_index()
     cells["flag"] = np.where(cells.employment.isna(), "unavailable", np.where(cells.missing > 0, "partial", "none"))
@@ -221,9 +231,27 @@ def results(spark: Any, files: dict[str, Path]) -> dict[tuple[str, str], Microda
     }
 
 
+@pytest.fixture(scope="module")
+def results_without_ids(spark: Any, files: dict[str, Path]) -> dict[tuple[str, str], MicrodataResult]:
+    """The same without establishment ids: the one-query pipeline that maps the codes after aggregating."""
+    options = {key: value for key, value in OPTIONS.items() if key != "establishment_col"}
+    return {
+        (fmt, engine): aggregate_microdata(path, engine=engine, bad_rows="skip", **options)
+        for fmt, path in files.items()
+        for engine in ("duckdb", "spark")
+    }
+
+
+@pytest.mark.parametrize("ids", [True, False], ids=["with ids", "without ids"])
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
-def test_engines_deliver_equal_panels_and_reports(results: dict[tuple[str, str], MicrodataResult], fmt: str) -> None:
-    duck, spark = results[(fmt, "duckdb")], results[(fmt, "spark")]
+def test_engines_deliver_equal_panels_and_reports(
+    results: dict[tuple[str, str], MicrodataResult],
+    results_without_ids: dict[tuple[str, str], MicrodataResult],
+    fmt: str,
+    ids: bool,
+) -> None:
+    both = results if ids else results_without_ids
+    duck, spark = both[(fmt, "duckdb")], both[(fmt, "spark")]
     pd.testing.assert_frame_equal(duck.parsed.observations, spark.parsed.observations, check_exact=True)
     assert duck.report == spark.report
     assert duck.report.to_dict() == spark.report.to_dict()
@@ -239,8 +267,27 @@ def test_csv_and_partitioned_parquet_agree(results: dict[tuple[str, str], Microd
 def test_cells_match_pandas_on_the_good_records(
     results: dict[tuple[str, str], MicrodataResult], generated: Generated
 ) -> None:
-    obs = results[("parquet", "spark")].parsed.observations
-    expected = expected_cells(generated.truth)
+    assert_cells(results[("parquet", "spark")].parsed.observations, expected_cells(generated.truth))
+
+
+def test_without_ids_every_good_record_counts(
+    results_without_ids: dict[tuple[str, str], MicrodataResult], generated: Generated
+) -> None:
+    """Without ids, exact duplicates and records without id are records like any other: counted, not merged."""
+    result = results_without_ids[("csv", "spark")]
+    assert_cells(result.parsed.observations, expected_cells(generated.without_ids, ids=False))
+    report = result.report
+    assert report.bad_rows == {k: n for k, n in generated.bad.items() if k != "missing_establishment_id"}
+    assert report.duplicate_records == 0
+    assert report.records == len(generated.records) == report.aggregated_records + report.skipped
+    assert report.aggregated_records == len(generated.without_ids)
+    assert report.old_region_code_records > 0 and report.padded_region_codes > 0
+    assert report.respelled_industry_codes > 0
+    assert report.unknown_industry_codes == ("56.10", "62.01")
+
+
+def assert_cells(obs: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The observations are the expected cells: keys, employment with its flag, and establishments."""
     keys = ["classification", "region_code", "industry_code", "year"]
     employment = obs[obs.measure == "employment"].sort_values(keys, ignore_index=True)
     establishments = obs[obs.measure == "establishments"].sort_values(keys, ignore_index=True)

@@ -282,6 +282,79 @@ def test_spellings_old_codes_and_exact_duplicates(tmp_path: Path) -> None:
     assert ("16056", "29.10", 2020) in _as_dict(before.parsed.observations, "employment")  # not merged yet
 
 
+def _messy_records(n: int, seed: int) -> pd.DataFrame:
+    """Text records with codes written in several ways (white space, lost zeros, old codes, other spellings) and
+    bad cells of every kind; every record is its own establishment.
+    """
+    rng = np.random.default_rng(seed)
+
+    def drawn(values: list[str | None]) -> list[str | None]:
+        return [values[i] for i in rng.integers(0, len(values), n)]
+
+    return pd.DataFrame(
+        {
+            "betrieb": np.arange(1, n + 1),
+            "kreis": drawn(["05562", "5562", " 05512", "05513\t", "16056", "16063", "1001 ", "DEA36", "", "  ", None]),
+            "wz": drawn(["29.10", "2910", "C29.10", " 62.01 ", "62.01", "xx.99", "", None, "\t47.11", "1.11"]),
+            "jahr": drawn(["2019", " 2020", "2024", "2025", "20x0", "199", "", None]),
+            "beschaeftigte": drawn(["3", "0", "12.5", "1e3", " 7 ", "-3", "viele", "", None, "inf"]),
+        }
+    )
+
+
+@pytest.mark.parametrize("classification", ["wz2008", "wz"])
+@pytest.mark.parametrize("writer", [_parquet, _csv])
+def test_codes_mapped_after_aggregating_agree_with_codes_mapped_before(
+    tmp_path: Path, writer: Any, classification: str
+) -> None:
+    """Without establishment ids the records are aggregated by their codes as written and each distinct code is
+    mapped once afterwards (one query); with ids the codes are mapped before aggregating. When every record is its
+    own establishment, both give the same observations (sorted) and the same report."""
+    path = writer(tmp_path, _messy_records(3_000, seed=11))
+    options = {**OPTIONS, "classification": classification, "bad_rows": "skip", "as_of": "2025-12-31"}
+    after = aggregate_microdata(path, **options)
+    before = aggregate_microdata(path, establishment_col="betrieb", **options)
+    pd.testing.assert_frame_equal(after.parsed.observations, before.parsed.observations, check_exact=True)
+    expected = before.report.to_dict()
+    assert expected["bad_rows"].pop("missing_establishment_id") == 0
+    assert after.report.to_dict() == expected
+    assert all(after.report.bad_rows.values())  # every kind occurs
+    report = after.report
+    assert report.old_region_code_records and report.padded_region_codes and report.respelled_industry_codes
+    obs = after.parsed.observations
+    assert set(obs.region_code) == {"05562", "05512", "05513", "16063", "01001"}  # stripped, padded, merged
+    assert "16056" not in set(obs.region_code) and "C29.10" not in set(obs.industry_code)
+    keys = list(zip(obs.measure, obs.classification, obs.region_code, obs.industry_code, obs.year, strict=True))
+    assert keys[: len(keys) // 2] == sorted(keys[: len(keys) // 2])  # employment cells sorted by their keys
+
+
+@pytest.mark.parametrize("years", [3, 3_000], ids=["few key combinations", "many key combinations"])
+def test_cells_summed_and_sorted_across_spellings(tmp_path: Path, years: int) -> None:
+    """Records written with different spellings of one cell's codes are summed into it, and the cells come out
+    sorted, whether there are few combinations of the keys (summed by counting) or many (summed after sorting)."""
+    rng = np.random.default_rng(5)
+    n = 1_000
+    canonical = pd.DataFrame(
+        {
+            "kreis": rng.choice(["05562", "05512", "03241", "09162", "16063", "01001"], n),
+            "wz": rng.choice(["29.10", "62.01", "10.71", "47.11"], n),
+            "jahr": rng.integers(2000, 2000 + years, n),
+            "beschaeftigte": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 50, n)),
+        }
+    )
+    written = canonical.assign(
+        kreis=[k.lstrip("0") if i % 3 == 0 else k for i, k in enumerate(canonical.kreis)],
+        wz=[w.replace(".", "") if i % 4 == 0 else f" {w}" for i, w in enumerate(canonical.wz)],
+    )
+    obs = aggregate_microdata(_parquet(tmp_path, written), as_of="2025-12-31", **OPTIONS).parsed.observations
+    grouped = canonical.groupby(["kreis", "wz", "jahr"]).beschaeftigte
+    expected = pd.DataFrame({"employment": grouped.sum(min_count=1), "establishments": grouped.size()})
+    for measure in ("employment", "establishments"):
+        part = obs[obs.measure == measure]
+        assert list(zip(part.region_code, part.industry_code, part.year, strict=True)) == list(expected.index)
+        np.testing.assert_array_equal(part.value.to_numpy(), expected[measure].to_numpy(dtype=float))
+
+
 def test_wz_by_reporting_year(tmp_path: Path) -> None:
     frame = RECORDS.assign(jahr=[2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025])
     obs = aggregate_microdata(_parquet(tmp_path, frame), **{**OPTIONS, "classification": "wz"}).parsed.observations

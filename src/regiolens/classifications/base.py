@@ -159,13 +159,7 @@ class Classification:
         return iter(self._industries.values())
 
     def __contains__(self, code: object) -> bool:
-        if not isinstance(code, str):
-            return False
-        try:
-            self.normalise(code)
-        except UnknownIndustryError:
-            return False
-        return True
+        return isinstance(code, str) and self.canonical(code) is not None
 
     def level_index(self, level: Level) -> int:
         """The depth of ``level`` (given by name or depth); :class:`LevelError` if there is no such level."""
@@ -184,6 +178,19 @@ class Classification:
         Surrounding white space is ignored and ``"total"`` in any case is the total. Which other spellings
         a classification accepts is documented in its module (e.g. :mod:`regiolens.classifications.wz`).
         """
+        canonical = self._spelled(code)
+        if canonical is None:
+            raise UnknownIndustryError(self._unknown_message(code))
+        return canonical
+
+    def canonical(self, code: str) -> str | None:
+        """:meth:`normalise` without the error: ``None`` for an unknown code (and no search for a hint)."""
+        try:
+            return self._spelled(code)
+        except UnknownIndustryError:  # the classification's own normaliser rejected the spelling
+            return None
+
+    def _spelled(self, code: str) -> str | None:
         if code in self._industries:
             return code
         raw = str(code).strip()
@@ -195,7 +202,7 @@ class Classification:
             candidate = self._normaliser(raw)
             if candidate in self._industries:
                 return candidate
-        raise UnknownIndustryError(self._unknown_message(code))
+        return None
 
     def get(self, code: str) -> Industry:
         """The industry with ``code`` in any accepted spelling."""

@@ -24,21 +24,29 @@ a directory), ``delimiter`` (CSV; default from the header line: ``;``, ``,`` or 
 ``REGIOLENS_*`` environment), and the provenance ``dataset_key``, ``publisher``, ``licence``, ``attribution``,
 ``vintage``.
 
-**One pipeline, two engines.** The transform is a chain of Ibis expressions (:func:`microdata_expr`), run
-unchanged on DuckDB (default: in process, out of core beyond ``memory_limit``) or on PySpark (local mode, or a
-cluster: see ``README.md``, "Scaling out"); :mod:`regiolens.ingest.engines` opens the engine and reads the files
-with the same meaning on both. Two queries run on the engine:
+**One pipeline, two engines.** The transform is a chain of Ibis expressions, run unchanged on DuckDB (default:
+in process, out of core beyond ``memory_limit``) or on PySpark (local mode, or a cluster: see ``README.md``,
+"Scaling out"); :mod:`regiolens.ingest.engines` opens the engine and reads the files with the same meaning on
+both. Python turns the few distinct raw codes into code maps with the code paths the rest of regiolens uses
+(:func:`code_maps`): region codes are checked and zero-padded (:func:`regiolens.ingest.generic.check_region_codes`)
+and old codes mapped to their successor at ``as_of`` (:func:`regiolens.regions.history.successor`, the history the
+warehouse applies to official tables); industry codes are respelled to their canonical form by the classification
+(``2910`` and ``C29.10`` → ``29.10``). Where the maps apply depends on ``establishment_col``:
 
-1. the distinct raw ``(region, industry, classification version)`` triples with their record counts. Python
-   turns the few distinct codes into code maps with the code paths the rest of regiolens uses: region codes are
-   checked and zero-padded (:func:`regiolens.ingest.generic.check_region_codes`) and old codes mapped to their
-   successor at ``as_of`` (:func:`regiolens.regions.history.successor`, the history the warehouse applies to
-   official tables); industry codes are respelled to their canonical form by the classification (``2910`` and
-   ``C29.10`` → ``29.10``);
-2. the pipeline: clean each record, join the code maps (small tables: a broadcast join on Spark), classify bad
-   records, and aggregate (:func:`aggregate_establishments`). Cells and the bad-record counts come out of this
-   one query (on DuckDB its two intermediate aggregations are temporary tables, so that it stays within its
-   memory limit). Python then sorts the cells, so both engines deliver the same frame row for row.
+- **without** it (records have no identity), one query: the records are aggregated by their region, industry
+  and year as written (:func:`written_cells_expr`: one hash aggregation, as fast as
+  :func:`aggregate_establishments` alone), and what depends on the year cell is computed per group. Python then
+  strips, checks and maps each distinct code once, and sums the cells that now share their keys (sums and counts
+  add up) (:func:`mapped_cells`);
+- **with** it (exact duplicates are found after the code mapping), two queries: the distinct raw ``(region,
+  industry, classification version)`` triples with their record counts, then the pipeline with the code maps
+  joined (small tables: a broadcast join on Spark) before it aggregates (:func:`microdata_expr`; on DuckDB its
+  two intermediate aggregations are temporary tables, so that it stays within its memory limit) and
+  :func:`finished_cells`.
+
+Either way the cells and the bad-record counts come out of one aggregate of the engine, the records are
+classified by the same expressions and rules, and Python sorts the few cells (vectorised), so both engines and
+both pipelines deliver the same frame row for row.
 
 **Records.** Text cells are stripped; an empty cell is missing. A year is four digits (text), a whole number
 1000–9999, or a float with no fraction. An employee count is a finite number (text: decimal notation with a
@@ -89,7 +97,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+import string
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -104,7 +113,7 @@ import pyarrow.compute as pc
 from regiolens.classifications import get_classification
 from regiolens.classifications.base import UnknownClassificationError
 from regiolens.config import Engine, EngineSettings, engine_settings
-from regiolens.errors import InputError, RegiolensError, UnknownIndustryError
+from regiolens.errors import InputError, RegiolensError
 from regiolens.ingest.base import Reader, register
 from regiolens.ingest.engines import connect, is_url, read_table
 from regiolens.ingest.files import data_files, user_source_info
@@ -340,7 +349,7 @@ def aggregate_establishments(
 
 
 def _text(column: Any) -> Any:
-    """A column as stripped text, empty → null."""
+    """A column as stripped text, empty → null (in Python: :func:`_stripped`)."""
     return column.cast("string").strip().nullif("")
 
 
@@ -353,29 +362,55 @@ def prepared_records(
     year), ``year_missing``, ``employees`` (float64, null unless a finite number), ``employees_bad``, ``version``
     (the classification of the record: by year for ``classification="wz"``) and ``establishment``.
     """
+    _check_columns(table, spec, location)
+    year, year_missing = _parsed_year(table[spec.year_col], spec, location)
+    employees, employees_bad = _parsed_employees(table[spec.employees_col], spec, location)
+    columns: dict[str, Any] = {
+        "region_raw": _text(table[spec.region_col]),
+        "industry_raw": _text(table[spec.industry_col]),
+        "year": year,
+        "year_missing": year_missing,
+        "employees": employees,
+        "employees_bad": ibis.literal(False) if employees_bad is None else employees_bad,
+        "version": _version(year, spec),
+    }
+    if spec.establishment_col is not None:
+        ident = table[spec.establishment_col]
+        columns["establishment"] = _text(ident) if ident.type().is_string() else ident
+    return table.select(*keep, **columns)
+
+
+def _check_columns(table: ibis.Table, spec: MicrodataSpec, location: str | Path) -> None:
     for col in (spec.region_col, spec.industry_col, spec.year_col, spec.employees_col, spec.establishment_col):
         if col is not None and col not in table.columns:
             raise InputError(location, 1, col, f"missing column {col!r}; columns: {', '.join(table.columns)}")
-    raw_year, raw_emp = table[spec.year_col], table[spec.employees_col]
-    null_int, null_float = ibis.null("int64"), ibis.null("float64")
 
+
+def _parsed_year(raw_year: Any, spec: MicrodataSpec, location: str | Path) -> tuple[Any, Any]:
+    """``(year, year_missing)``: the year (int64, null unless a year) and whether the cell is empty."""
+    null_int = ibis.null("int64")
     if raw_year.type().is_string():
         text = _text(raw_year)
-        year_missing = text.isnull()
-        year = text.re_search(_YEAR).ifelse(text.try_cast("int64"), null_int)
-    elif raw_year.type().is_integer():
-        year_missing, whole = raw_year.isnull(), raw_year.cast("int64")
-        year = ((whole >= 1000) & (whole <= 9999)).ifelse(whole, null_int)
-    elif raw_year.type().is_numeric():
-        year_missing, number = raw_year.isnull(), raw_year.cast("float64")
+        return text.re_search(_YEAR).ifelse(text.try_cast("int64"), null_int), text.isnull()
+    if raw_year.type().is_integer():
+        whole = raw_year.cast("int64")
+        return ((whole >= 1000) & (whole <= 9999)).ifelse(whole, null_int), raw_year.isnull()
+    if raw_year.type().is_numeric():
+        number = raw_year.cast("float64")
         whole_number = (number == number.floor()) & (number >= 1000) & (number <= 9999)
-        year = whole_number.ifelse(number.try_cast("int64"), null_int)
-    else:
-        raise InputError(location, 1, spec.year_col, f"years are numbers or text, not {raw_year.type()}")
+        return whole_number.ifelse(number.try_cast("int64"), null_int), raw_year.isnull()
+    raise InputError(location, 1, spec.year_col, f"years are numbers or text, not {raw_year.type()}")
 
+
+def _parsed_employees(raw_emp: Any, spec: MicrodataSpec, location: str | Path) -> tuple[Any, Any | None]:
+    """``(employees, employees_bad)``: the count (float64, null unless a finite number) and whether a cell that is
+    not empty holds no such number (``None`` for an integer column: every integer is a count).
+    """
+    if raw_emp.type().is_integer():
+        return raw_emp.cast("float64"), None
     if raw_emp.type().is_string():
         text = _text(raw_emp)
-        number = text.re_search(_NUMBER).ifelse(text.try_cast("float64"), null_float)
+        number = text.re_search(_NUMBER).ifelse(text.try_cast("float64"), ibis.null("float64"))
         given = text.notnull()
     elif raw_emp.type().is_numeric():
         number, given = raw_emp.cast("float64"), raw_emp.notnull()
@@ -385,33 +420,41 @@ def prepared_records(
     # constant false on PySpark, so the test is written with comparisons
     infinity = ibis.literal(math.inf)
     finite = ((number > -infinity) & (number < infinity)).fill_null(False)
-    employees = finite.ifelse(number, null_float)
+    return finite.ifelse(number, ibis.null("float64")), given & ~finite
 
+
+def _version(year: Any, spec: MicrodataSpec) -> Any:
+    """The classification a record's industry code is read in: by its year for ``classification="wz"``."""
     if spec.classification == WZ_BY_YEAR:
-        version: Any = (year >= WZ2025_FROM).ifelse(ibis.literal("wz2025"), ibis.literal("wz2008"))
-    else:
-        version = ibis.literal(spec.classification)
-    columns: dict[str, Any] = {
-        "region_raw": _text(table[spec.region_col]),
-        "industry_raw": _text(table[spec.industry_col]),
-        "year": year,
-        "year_missing": year_missing,
-        "employees": employees,
-        "employees_bad": given & ~finite,
-        "version": version,
-    }
-    if spec.establishment_col is not None:
-        ident = table[spec.establishment_col]
-        columns["establishment"] = _text(ident) if ident.type().is_string() else ident
-    return table.select(*keep, **columns)
+        return (year >= WZ2025_FROM).ifelse(ibis.literal("wz2025"), ibis.literal("wz2008"))
+    return ibis.literal(spec.classification)
+
+
+def _first_kind(tests: dict[str, Any]) -> Any:
+    """The name of the first test (in :data:`KINDS` order; ``None`` = not tested) that is true, else null."""
+    cases = ((test, name) for name, test in tests.items() if test is not None)
+    return ibis.cases(*cases, else_=ibis.null("string"))
 
 
 def code_maps(raw: pa.Table, spec: MicrodataSpec, as_of: date) -> CodeMaps:
-    """The code maps from the distinct raw ``(region_raw, industry_raw, version, n)`` rows (query 1)."""
+    """The code maps from ``(region_raw, industry_raw, version, n)`` rows: records by their codes (stripped)."""
     frame = raw.to_pandas()
-    records = int(frame["n"].sum())
     regions = frame.dropna(subset=["region_raw"]).groupby("region_raw", sort=True)["n"].sum()
-    raw_codes = pd.Series(regions.index, dtype=object)
+    pairs = frame.dropna(subset=["industry_raw"])[["industry_raw", "version"]].drop_duplicates()
+    return _code_maps(regions, pairs.itertuples(index=False, name=None), int(frame["n"].sum()), spec, as_of)
+
+
+def _code_maps(
+    region_records: pd.Series,
+    industries: Iterable[tuple[str, str]],
+    records: int,
+    spec: MicrodataSpec,
+    as_of: date,
+) -> CodeMaps:
+    """The code maps from the records by region code (``region_records``: stripped code → records, sorted) and the
+    distinct ``(industry code, classification version)`` pairs; ``records`` in all.
+    """
+    raw_codes = pd.Series(region_records.index, dtype=object)
     codes, bad, padded = check_region_codes(raw_codes, spec.region_level)
     final = [
         "" if is_bad else successor(spec.region_level, code, as_of)
@@ -419,25 +462,25 @@ def code_maps(raw: pa.Table, spec: MicrodataSpec, as_of: date) -> CodeMaps:
     ]
     old = ~bad.to_numpy() & (np.asarray(final, dtype=object) != codes.to_numpy())
     region_map = pd.DataFrame({"map_region_raw": raw_codes, "map_region": final, "map_bad": bad.to_numpy()})
-    old_records = int(regions.to_numpy()[old].sum())
+    old_records = int(region_records.to_numpy()[old].sum())
     region_map = region_map[region_map["map_bad"] | (region_map["map_region"] != region_map["map_region_raw"])]
 
-    pairs = frame.dropna(subset=["industry_raw"])[["industry_raw", "version"]].drop_duplicates()
+    by_version: dict[str, set[str]] = {}
+    for code, version in industries:
+        by_version.setdefault(str(version), set()).add(code)
     respelled: list[tuple[str, str, str]] = []
     unknown: set[str] = set()
-    for version, group in pairs.groupby("version", sort=True):
+    for version in sorted(by_version):
         try:
-            clf = get_classification(str(version))
+            clf = get_classification(version)
         except UnknownClassificationError:
             continue  # a classification regiolens does not know: codes as written
-        for code in sorted(group["industry_raw"]):
-            try:
-                canonical = clf.normalise(code)
-            except UnknownIndustryError:
+        for code in sorted(by_version[version]):
+            canonical = clf.canonical(code)
+            if canonical is None:
                 unknown.add(code)
-                continue
-            if canonical != code:
-                respelled.append((code, str(version), canonical))
+            elif canonical != code:
+                respelled.append((code, version, canonical))
     industry_map = pd.DataFrame(respelled, columns=["map_industry_raw", "map_version", "map_industry"])
     return CodeMaps(
         regions=region_map.reset_index(drop=True),
@@ -476,14 +519,13 @@ def classified_records(prepared: ibis.Table, spec: MicrodataSpec, maps: CodeMaps
         "negative_employees": t["employees"] < 0,
         "bad_region": region_bad,
     }
-    kind = ibis.cases(*((test, name) for name, test in tests.items() if test is not None), else_=ibis.null("string"))
-    return t.mutate(kind=kind, region_code=region_code, industry_code=industry_code)
+    return t.mutate(kind=_first_kind(tests), region_code=region_code, industry_code=industry_code)
 
 
 def microdata_expr(
     table: ibis.Table, spec: MicrodataSpec, maps: CodeMaps, stage: Callable[[ibis.Table], ibis.Table] | None = None
 ) -> ibis.Table:
-    """The pipeline (query 2): cells (``kind`` null) and one row per kind of bad record, in one expression.
+    """The pipeline's aggregate with the code maps joined: cells (``kind`` null) and a row per kind of bad record.
 
     Bad records keep only their kind (keys, id and count set to null), so they aggregate to one row per kind
     whose ``records + duplicate_records`` is their number. ``stage``: see :func:`aggregate_establishments`.
@@ -517,6 +559,55 @@ def microdata_expr(
     )
 
 
+def written_cells_expr(table: ibis.Table, spec: MicrodataSpec, location: str | Path = "records") -> ibis.Table:
+    """The pipeline's aggregate without establishment ids, by the codes as written: one hash aggregation.
+
+    The records are grouped by their region, industry and year cells as written and by whether their employee
+    count is not a number or negative: narrow hash keys (dictionary-encoded text, a small integer year, two
+    booleans), as in :func:`aggregate_establishments`. What depends only on the year cell (the year, the
+    classification version, ``missing_year`` and ``bad_year``) is then computed once per group, with the
+    expressions :func:`prepared_records` applies to each record; the codes stay as written (text, not stripped:
+    :func:`mapped_cells` strips, checks and maps each distinct code once). Output: the columns of
+    :func:`microdata_expr`, bad records included with their codes, and ``kind`` one of the kinds that depend on
+    year and employee count (``missing_region``, ``missing_industry`` and ``bad_region`` come from the codes).
+    """
+    if spec.establishment_col is not None:
+        raise ValueError("establishment ids are deduplicated after the code mapping: use microdata_expr")
+    _check_columns(table, spec, location)
+    employees, employees_bad = _parsed_employees(table[spec.employees_col], spec, location)
+    keys = {
+        "written_region": table[spec.region_col],
+        "written_industry": table[spec.industry_col],
+        "written_year": table[spec.year_col],
+        "negative": employees < 0,
+    }
+    if employees_bad is not None:
+        keys["employees_bad"] = employees_bad
+    g = table.group_by(**keys).aggregate(
+        employment=employees.sum(), records=table.count(), employees_counted=employees.count()
+    )
+    year, year_missing = _parsed_year(g["written_year"], spec, location)
+    tests = {
+        "missing_year": year_missing,
+        "bad_year": year.isnull(),
+        "bad_employees": g["employees_bad"] if employees_bad is not None else None,
+        "negative_employees": g["negative"],
+    }
+    records = g["records"].cast("int64")
+    return g.select(
+        kind=_first_kind(tests),
+        classification=_version(year, spec),
+        region_code=g["written_region"].cast("string"),
+        industry_code=g["written_industry"].cast("string"),
+        year=year,
+        employment=g["employment"],
+        establishments=records,
+        employees_missing=(g["records"] - g["employees_counted"]).cast("int64"),
+        records=records,
+        duplicate_records=ibis.literal(0, "int64"),
+    )
+
+
 def run_pipeline(
     location: str | Path,
     spec: MicrodataSpec,
@@ -525,8 +616,12 @@ def run_pipeline(
     file_format: str,
     delimiter: str = ",",
     as_of: date,
-) -> tuple[pa.Table, CodeMaps]:
-    """Both queries on the configured engine: the aggregated table (``kind`` null = cells) and the code maps."""
+) -> tuple[pa.Table, dict[str, int], CodeMaps]:
+    """The pipeline on the configured engine: the sorted cells, the bad records by kind and the code maps.
+
+    Without ``establishment_col`` one query (codes as written; Python maps them), with it two (the distinct raw
+    codes for the maps, then the pipeline with the maps joined): see the module docstring.
+    """
     with connect(settings) as con:
         try:
             table = read_table(con, location, file_format, delimiter=delimiter)
@@ -534,6 +629,8 @@ def run_pipeline(
             raise
         except Exception as exc:  # DuckDB and Spark raise their own I/O and format errors
             raise InputError(location, None, None, f"cannot read as {file_format}: {_first_line(exc)}") from None
+        if spec.establishment_col is None:
+            return mapped_cells(written_cells_expr(table, spec, location).to_pyarrow(), spec, as_of)
         prepared = prepared_records(table, spec, location=location)
         distinct = prepared.group_by(["region_raw", "industry_raw", "version"]).aggregate(n=prepared.count())
         maps = code_maps(distinct.to_pyarrow(), spec, as_of)
@@ -545,7 +642,7 @@ def run_pipeline(
 
         try:
             expr = microdata_expr(table, spec, maps, temporary_table if settings.engine == "duckdb" else None)
-            return expr.to_pyarrow(), maps
+            return (*finished_cells(expr.to_pyarrow(), spec), maps)
         finally:
             for name in reversed(temporary):  # Ibis 12's drop_table loses the name of a temporary table
                 con.raw_sql(f'DROP TABLE IF EXISTS temp.main."{name}"')
@@ -638,20 +735,10 @@ def aggregate_microdata(
     )
     spec = MicrodataSpec(region_col, industry_col, year_col, employees_col, level, classification, establishment_col)
 
-    agg, maps = run_pipeline(location, spec, settings, file_format=fmt, delimiter=sep, as_of=target)
-    bad_part = agg.filter(pc.is_valid(agg["kind"]))
-    bad_counts = {k: 0 for k in KINDS if k != "missing_establishment_id" or establishment_col}
-    for kind, records, duplicates in zip(
-        bad_part["kind"].to_pylist(),
-        bad_part["records"].to_pylist(),
-        bad_part["duplicate_records"].to_pylist(),
-        strict=True,
-    ):
-        bad_counts[kind] += int(records + duplicates)
+    cells, bad_counts, maps = run_pipeline(location, spec, settings, file_format=fmt, delimiter=sep, as_of=target)
     if bad_rows == "strict" and any(bad_counts.values()):
         _raise_first_bad(location, spec, maps, fmt, sep, bad_counts)
 
-    cells = _sorted(agg.filter(pc.is_null(agg["kind"])), ["classification", "region_code", "industry_code", "year"])
     observations = _observations(cells, level)
     report = MicrodataReport(
         records=maps.records,
@@ -700,23 +787,170 @@ def _raise_first_bad(
     raise InputError(path, int(first["__line"]) if first else None, col, message + hint)
 
 
-def _sorted(table: pa.Table, keys: Sequence[str]) -> pa.Table:
-    """``table`` sorted by ``keys`` (text by code point, no nulls): each key as the rank of its value among the
-    key's distinct values, the ranks combined into one integer, one argsort (pyarrow's ``sort_by`` on a few million
-    cells with text keys takes several times as long).
+def mapped_cells(written: pa.Table, spec: MicrodataSpec, as_of: date) -> tuple[pa.Table, dict[str, int], CodeMaps]:
+    """The sorted cells, the bad records by kind and the code maps, from :func:`written_cells_expr`'s result.
+
+    Each distinct code as written is handled once: stripped as :func:`_text` strips in the engine (an empty code
+    makes its records ``missing_region`` or ``missing_industry``, the first kinds of all), counted for the code
+    maps (:func:`code_maps`) and mapped (a region code that fits no code of the level makes the records that are
+    good otherwise ``bad_region``, the last kind). Cells that then share their keys are summed (:func:`_summed_cells`).
     """
-    if not table.num_rows:
-        return table
-    combined, capacity = np.zeros(table.num_rows, dtype=np.int64), 1
-    for key in keys:
-        encoded = table[key].combine_chunks().dictionary_encode()
-        distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
-        rank = np.argsort(np.argsort(distinct, kind="stable"), kind="stable")
-        capacity *= len(distinct)
+    records = _records(written)
+    regions, region_row = _distinct(written["region_code"])
+    industries, industry_row = _distinct(written["industry_code"])
+    versions, version_row = _distinct(written["classification"])
+    region_text = [_stripped(code) for code in regions]
+    industry_text = [_stripped(code) for code in industries]
+    # an industry code is read in the classification version of its record: one spelling per distinct pair
+    pairs, pair_row = _distinct_pairs(industry_row, version_row, len(versions))
+    pair_text = [(industry_text[i], versions[v]) for i, v in pairs]
+
+    by_region: dict[str, int] = {}
+    for text, n in zip(region_text, np.bincount(region_row, records, len(regions)).tolist(), strict=True):
+        if text is not None:
+            by_region[text] = by_region.get(text, 0) + int(n)
+    known_pairs = [(code, version) for code, version in pair_text if code is not None]
+    region_records = pd.Series(by_region, dtype="int64").sort_index()
+    maps = _code_maps(region_records, known_pairs, int(records.sum()), spec, as_of)
+
+    kinds, kind_row = _distinct(written["kind"])
+    names = [*kinds, "missing_region", "missing_industry", "bad_region"]
+    missing_region = np.array([text is None for text in region_text], dtype=bool)[region_row]
+    missing_industry = np.array([text is None for text in industry_text], dtype=bool)[industry_row]
+    kind_row = np.where(missing_region, len(kinds), np.where(missing_industry, len(kinds) + 1, kind_row))
+    bad_codes = set(maps.regions.loc[maps.regions["map_bad"], "map_region_raw"])
+    bad_region = np.array([text in bad_codes for text in region_text], dtype=bool)[region_row]
+    good = kind_row == (kinds.index(None) if None in kinds else -1)
+    kind_row[good & bad_region] = len(kinds) + 2
+    good &= ~bad_region
+
+    region_to = dict(zip(maps.regions["map_region_raw"], maps.regions["map_region"], strict=True))
+    respelled = {(code, version): canonical for code, version, canonical in maps.industries.itertuples(index=False)}
+    keys = {
+        "classification": (versions, version_row),
+        "region_code": ([region_to.get(text, text) for text in region_text], region_row),
+        "industry_code": ([respelled.get(pair, pair[0]) for pair in pair_text], pair_row),
+        "year": _distinct(written["year"]),
+    }
+    return _summed_cells(written, keys, good), _bad_counts(names, kind_row, records, spec), maps
+
+
+def finished_cells(aggregate: pa.Table, spec: MicrodataSpec) -> tuple[pa.Table, dict[str, int]]:
+    """The sorted cells and the bad records by kind from :func:`microdata_expr`'s result (codes mapped already)."""
+    kinds, kind_row = _distinct(aggregate["kind"])
+    good = kind_row == (kinds.index(None) if None in kinds else -1)
+    keys = {name: _distinct(aggregate[name]) for name in ("classification", "region_code", "industry_code", "year")}
+    return _summed_cells(aggregate, keys, good), _bad_counts(kinds, kind_row, _records(aggregate), spec)
+
+
+def _summed_cells(aggregate: pa.Table, keys: dict[str, tuple[list[Any], np.ndarray]], rows: np.ndarray) -> pa.Table:
+    """The ``rows`` (a mask) of ``aggregate`` summed by ``keys`` and sorted by them, in their order.
+
+    ``keys``: column → its values (mapped codes: a value may repeat) and each row's index into them. Vectorised:
+    each key becomes the rank of its value among the key's distinct values (text by code point) and the ranks one
+    integer. Where there are not many more combinations of the keys than rows (region × industry × year), the
+    integers index the sums directly (``bincount``: a counting sort); else one argsort orders the rows and brings
+    those with equal keys together. Employment is null when all its parts are; records, employees without count,
+    establishments and duplicates add up (whole numbers: exact in float64 below 2**53).
+    """
+    index = np.flatnonzero(rows)
+    combined, capacity = np.zeros(len(index), dtype=np.int64), 1
+    distinct_values: dict[str, list[Any]] = {}
+    for name, (values, row) in keys.items():
+        distinct_values[name], rank = _ranked(values)
+        radix = max(len(distinct_values[name]), 1)
+        capacity *= radix
         if capacity >= 2**62:  # too many combinations for one integer (never for region × industry × year)
-            raise ValueError(f"cannot sort by {keys}: {capacity} combinations")
-        combined = combined * len(distinct) + rank[encoded.indices.to_numpy(zero_copy_only=False)]
-    return table.take(pa.array(np.argsort(combined, kind="stable")))
+            raise ValueError(f"cannot sort by {list(keys)}: {capacity} combinations")
+        combined = combined * radix + rank[row if len(index) == len(row) else row[index]]
+
+    def part(values: np.ndarray) -> np.ndarray:
+        return values if len(index) == len(values) else values[index]
+
+    if capacity <= _DENSE_KEYS_PER_ROW * len(index):
+        cell = np.flatnonzero(np.bincount(combined, minlength=capacity))
+
+        def summed(values: np.ndarray) -> np.ndarray:
+            return np.bincount(combined, part(values), capacity)[cell]
+
+    else:
+        order = np.argsort(combined)
+        ordered = combined[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(order) else order
+        cell = ordered[starts]
+
+        def summed(values: np.ndarray) -> np.ndarray:
+            return np.add.reduceat(part(values)[order], starts) if len(order) else part(values)
+
+    out: dict[str, pa.Array] = {}
+    code = cell  # each cell's key ranks, decoded from its combined integer, last key first
+    for name in reversed(keys):
+        code, rank = np.divmod(code, max(len(distinct_values[name]), 1))
+        out[name] = pa.array(distinct_values[name], aggregate.schema.field(name).type).take(pa.array(rank))
+    out = {name: out[name] for name in keys}
+    employment = aggregate["employment"].to_numpy()  # null → NaN
+    counted = ~np.isnan(employment)
+    if counted.all():
+        out["employment"] = pa.array(summed(employment), pa.float64())
+    else:
+        unavailable = summed(counted.astype(np.int64)) == 0
+        out["employment"] = pa.array(summed(np.where(counted, employment, 0.0)), pa.float64(), mask=unavailable)
+    for column in ("establishments", "employees_missing", "records", "duplicate_records"):
+        out[column] = pa.array(summed(aggregate[column].to_numpy()).astype(np.int64), pa.int64())
+    return pa.table(out)
+
+
+_DENSE_KEYS_PER_ROW = 8
+"""Up to this many key combinations per row, :func:`_summed_cells` sums by counting rather than sorting."""
+
+
+def _bad_counts(
+    kinds: list[str | None], kind_row: np.ndarray, records: np.ndarray, spec: MicrodataSpec
+) -> dict[str, int]:
+    """The records of every kind in :data:`KINDS` (0 where none; the kind ``None`` is good)."""
+    counts = {k: 0 for k in KINDS if k != "missing_establishment_id" or spec.establishment_col}
+    for kind, n in zip(kinds, np.bincount(kind_row, records, len(kinds)).tolist(), strict=True):
+        if kind is not None:
+            counts[kind] += int(n)
+    return counts
+
+
+def _records(rows: pa.Table) -> np.ndarray:
+    """The records aggregated into each row: every exact duplicate is a record too."""
+    return rows["records"].to_numpy() + rows["duplicate_records"].to_numpy()
+
+
+def _distinct(column: pa.ChunkedArray) -> tuple[list[Any], np.ndarray]:
+    """A column's distinct values (null as ``None``) and each row's index into them."""
+    encoded = pc.dictionary_encode(column.combine_chunks(), null_encoding="encode")
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy()
+
+
+def _distinct_pairs(first: np.ndarray, second: np.ndarray, n_second: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The distinct ``(first, second)`` index pairs of the rows, and each row's index into them (a lookup table
+    over all ``first × second`` combinations: both are indices into a few distinct values).
+    """
+    combined = first.astype(np.int64) * n_second + second
+    present = np.zeros((int(first.max()) + 1 if len(first) else 0) * n_second, dtype=bool)
+    present[combined] = True
+    codes = np.flatnonzero(present)
+    lookup = np.zeros(len(present), dtype=np.int64)
+    lookup[codes] = np.arange(len(codes))
+    return [(int(c) // n_second, int(c) % n_second) for c in codes], lookup[combined]
+
+
+def _ranked(values: list[Any]) -> tuple[list[Any], np.ndarray]:
+    """The distinct values sorted (``None`` left out), and each value's rank among them (``None``: -1)."""
+    distinct = sorted({value for value in values if value is not None})
+    position = {value: i for i, value in enumerate(distinct)}
+    return distinct, np.array([position.get(value, -1) for value in values], dtype=np.int64)
+
+
+def _stripped(code: str | None) -> str | None:
+    """A code as :func:`_text` makes it in the engine: Ibis strips :data:`string.whitespace` on DuckDB and on Spark
+    (``TRIM``), and an empty code is missing.
+    """
+    return (code.strip(string.whitespace) or None) if code is not None else None
 
 
 def _observations(cells: pa.Table, level: RegionLevel) -> pd.DataFrame:
