@@ -35,6 +35,7 @@ from regiolens.network.records import create_initiative, create_lesson
 from regiolens.regions.resolve import resolve_region
 from regiolens.reports import text
 from regiolens.reports.concept_paper import (
+    PAPER_PEERS,
     Figure,
     Paper,
     Paragraph,
@@ -127,7 +128,7 @@ def card(session: Session, people: People, wh: Warehouse) -> Scorecard:
     session.add(record)
     session.commit()
     return scorecard(
-        wh, "emscher-lippe", extra_taxonomies=[org_taxonomy(record)], initiatives=[HANNOVERIMPULS], peers=0
+        wh, "emscher-lippe", extra_taxonomies=[org_taxonomy(record)], initiatives=[HANNOVERIMPULS], peers=PAPER_PEERS
     )
 
 

@@ -32,6 +32,7 @@ from regiolens.network import records as network_records
 from regiolens.network.inputs import InitiativeIn
 from regiolens.warehouse.store import Warehouse
 from regiolens.web import accounts
+from regiolens.web.concept_evidence import PEERS
 from regiolens.web.db import Role, Taxonomy, User, Visibility, session_factory
 from regiolens.web.routes.fund import EXAMPLE_PLAN
 from tests.concept.test_paper import HANNOVERIMPULS
@@ -155,7 +156,9 @@ def _library_scorecard(world: World, loaded_warehouse: Path, **options: Any) -> 
         extra = [org_taxonomy(t) for t in s.scalars(shared) if t.organisation.slug in ("herten", "gladbeck")]
         assert [t.name_de for t in extra] == ["Taxonomie gladbeck-netz", "Netzwerk-Cluster"]
     with Warehouse.open(loaded_warehouse, read_only=True) as wh:
-        return scorecard(wh, "emscher-lippe", extra_taxonomies=extra, initiatives=[HANNOVERIMPULS], peers=0, **options)
+        return scorecard(
+            wh, "emscher-lippe", extra_taxonomies=extra, initiatives=[HANNOVERIMPULS], peers=PEERS, **options
+        )
 
 
 # ----------------------------------------------------------------------------------------------- pages

@@ -71,7 +71,7 @@ def test_build_a_concept_for_emscher_lippe(page: Page, served: tuple[World, str]
     page.click("#concept-nav-evidence")
     rows = page.locator("#scorecard-table tbody tr")
     expect(rows).to_have_count(5)
-    expect(page.locator("#peers-note")).to_contain_text("0 Peers")
+    expect(page.locator("#peers-note")).to_contain_text("die 5 strukturell ähnlichsten Regionen")
     screenshot(page, "concept-scorecard")
     token = api_token(world, EDITOR)
     card = httpx.get(

@@ -59,7 +59,7 @@ from regiolens.concept.records import (
     get_concept,
     get_version,
 )
-from regiolens.concept.scorecard import CLASS_NAMES, DIMENSIONS, NAMES, Scorecard, scorecard
+from regiolens.concept.scorecard import CLASS_NAMES, DEFAULT_PEERS, DIMENSIONS, NAMES, Scorecard, scorecard
 from regiolens.errors import RegiolensError
 from regiolens.fund.mandate import euros
 from regiolens.fund.projection import Projection, project
@@ -86,9 +86,9 @@ PAPER_PATHS = 2_000
 """Simulated paths of the fund projection in the paper (fewer than the planner's 10,000: a paper shows key figures;
 the number is stated under them)."""
 PAPER_SEED = 1
-PAPER_PEERS = 0
-"""Peer regions of the scorecard in the paper: none, as on the concept's scorecard page (peers are context, not
-scored; each adds a profile per taxonomy)."""
+PAPER_PEERS = DEFAULT_PEERS
+"""Peer regions of the scorecard in the paper: as many as on the concept's scorecard page (the library's default;
+peers are context, not scored), so that the paper's evidence and fingerprint are the page's."""
 TEMPLATE = "concept.html.j2"
 SUFFIXES = (".docx", ".pdf", ".html")
 """The formats the paper is written in."""

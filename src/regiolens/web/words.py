@@ -1326,10 +1326,10 @@ WORDS: dict[str, dict[str, str]] = {
         "ranked; choose the focus clusters and justify the choice beside the evidence.",
     },
     "concept_peers_note": {
-        "de": "Ohne Vergleichsregionen ({n} Peers), damit die Seite schnell antwortet; die Kommandozeile "
-        "(regiolens concept scorecard --peers) nennt, welche Peers in einem Cluster stark sind.",
-        "en": "Without peer regions ({n} peers), so that the page answers quickly; the command line "
-        "(regiolens concept scorecard --peers) names the peers strong in a cluster.",
+        "de": "Vergleichsregionen: die {n} strukturell ähnlichsten Regionen (Peers); die Begründung jedes Clusters "
+        "nennt, in welchen von ihnen er stark ist. Sie gehen nicht in den Punktwert ein.",
+        "en": "Peer regions: the {n} structurally most similar regions; each cluster's reason names those in which it "
+        "is strong. They do not enter the score.",
     },
     "concept_strength": {"de": "Stärke", "en": "Strength"},
     "concept_dynamics": {"de": "Dynamik", "en": "Dynamics"},

@@ -9,8 +9,8 @@ concept's network read, comment and answer sign-off requests as the records allo
 - **Evidence.** ``/concepts/<id>/evidence?strength=…&dynamics=…&potential=…`` shows
   :func:`regiolens.concept.scorecard.scorecard` for the concept's target region (the built-in taxonomies and those
   shared in the concept's network: :func:`regiolens.concept.records.candidate_taxonomies`) — the function the CLI
-  and the JSON API call — with :data:`~regiolens.web.concept_evidence.PEERS` nearest peers (none by default, which
-  keeps the page quick; the page says so), kept in the app's warehouse cache
+  and the JSON API call — with :data:`~regiolens.web.concept_evidence.PEERS` nearest peers (the library's default, 5;
+  the page says so), kept in the app's warehouse cache
   (:func:`regiolens.web.concept_evidence.concept_scorecard`). Choosing focus clusters saves a new
   version recording the scorecard's fingerprint and data vintage with each cluster.
 - **Outdated evidence.** The concept page compares the stored fingerprints with the current scorecard's
