@@ -223,10 +223,12 @@ class MapValue:
 
 @dataclass(frozen=True)
 class LQMap:
-    """Location quotients of one industry for every region of a level, for a choropleth.
+    """Location quotients of one industry or one cluster for every region of a level, for a choropleth.
 
-    ``geometry`` is a GeoJSON FeatureCollection (feature ids ``"<level>:<code>"``, rings wound for Vega);
-    ``highlight`` the codes of the profiled region(s), drawn with an outline.
+    ``industry`` is the industry's code (``B-E``) or the cluster's key (``<taxonomy id>:<cluster id>``, from
+    :func:`regiolens.analysis.maps.cluster_lq_map`); ``geometry`` is a GeoJSON FeatureCollection (feature ids
+    ``"<level>:<code>"``, rings wound for Vega); ``highlight`` the codes of the profiled region(s), drawn with an
+    outline.
     """
 
     industry: str
