@@ -8,6 +8,7 @@ Taxonomies: Bottrop's private one, Gladbeck's shared with its network and Gladbe
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import threading
 import time
@@ -17,16 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
+from regiolens.warehouse.store import Warehouse
 from regiolens.web import accounts
 from regiolens.web.app import create_app
 from regiolens.web.db import Role, Taxonomy, User, Visibility, session_factory
 from regiolens.web.settings import Settings
+from tests.conftest import SHARED_DATA
 
 PASSWORD = "eine lange Passphrase"
 VIEWER = "viewer@herten.de"
@@ -82,6 +86,18 @@ def build_app(tmp: Path, warehouse: Path) -> World:
             s.flush()
             world.taxonomies[slug] = record.id
     return world
+
+
+def mapped_warehouse(tmp: Path, warehouse: Path) -> Path:
+    """A copy of ``warehouse`` in ``tmp`` with the BKG Kreis boundaries (for the map); skips without them."""
+    boundaries = SHARED_DATA / "de" / "geo_bkg_vg5000_2021" / "Ebene_Kreise_vg5000_2021.geojson"
+    if not boundaries.exists():
+        pytest.skip(f"{boundaries} is missing")
+    copy = tmp / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    with Warehouse.open(copy) as wh:
+        wh.import_files([boundaries])
+    return copy
 
 
 def csrf_token(client: TestClient, path: str = "/login") -> str:

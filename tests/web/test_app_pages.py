@@ -7,7 +7,6 @@ import html
 import io
 import math
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,7 @@ from regiolens.regions.resolve import resolve_region
 from regiolens.reports.text import num
 from regiolens.warehouse.store import Warehouse
 from regiolens.web.db import Organisation, Taxonomy, Visibility, session_factory
-from tests.conftest import SHARED_DATA
-from tests.web.app_support import BOTTROP, VIEWER, World, build_app, client_for
+from tests.web.app_support import BOTTROP, VIEWER, World, build_app, client_for, mapped_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -266,15 +264,8 @@ def test_numbers_out_of_range_are_refused_with_a_clear_message(client: TestClien
 @pytest.fixture(scope="module")
 def mapped(tmp_path_factory: pytest.TempPathFactory, loaded_warehouse: Path) -> TestClient:
     """A viewer on a copy of the warehouse with the Kreis boundaries (for the map)."""
-    boundaries = SHARED_DATA / "de" / "geo_bkg_vg5000_2021" / "Ebene_Kreise_vg5000_2021.geojson"
-    if not boundaries.exists():
-        pytest.skip(f"{boundaries} is missing")
     tmp = tmp_path_factory.mktemp("mapped")
-    warehouse = tmp / "warehouse.duckdb"
-    shutil.copy(loaded_warehouse, warehouse)
-    with Warehouse.open(warehouse) as wh:
-        wh.import_files([boundaries])
-    return client_for(build_app(tmp, warehouse), VIEWER)
+    return client_for(build_app(tmp, mapped_warehouse(tmp, loaded_warehouse)), VIEWER)
 
 
 def test_every_chart_has_how_to_read_reference_thresholds_and_csv_svg_png(mapped: TestClient) -> None:

@@ -10,20 +10,23 @@ not hold, a base year after the year → :class:`~regiolens.errors.NotInData` (H
 data cannot answer it); each with a message in the page's language. No warehouse yet → :class:`NoWarehouse`
 (HTTP 503, saying what to do, no server path).
 A profile's cluster taxonomy is a built-in one or one of the user's organisation (or shared in its network):
-:func:`choose_taxonomy` applies the one visibility rule (:func:`regiolens.web.accounts.visible`).
+:func:`choose_taxonomy` applies the one visibility rule (:func:`regiolens.web.accounts.visible`). A map shows an
+industry or a cluster of such a taxonomy (:func:`choose_map_cluster`); a cluster the data cannot resolve is a
+:class:`MapChoiceError` (HTTP 422) giving the resolution's reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
 from regiolens.analysis.compare import compare
-from regiolens.analysis.maps import lq_map
+from regiolens.analysis.maps import cluster_lq_map, lq_map
 from regiolens.analysis.opportunities import opportunities
 from regiolens.analysis.peers import peers
 from regiolens.analysis.profile import GERMANY, available_years, profile
@@ -33,14 +36,18 @@ from regiolens.cli.common import parse_weights
 from regiolens.clusters.model import Taxonomy as ClusterTaxonomy
 from regiolens.clusters.model import UnknownClusterError
 from regiolens.clusters.registry import BUILTIN, builtin_taxonomy
+from regiolens.clusters.resolve import ClusterResolution, resolve
 from regiolens.clusters.stored import ORG_PREFIX, org_taxonomy, taxonomy_version
 from regiolens.errors import InvalidParameter, KindError, NotInData, RegiolensError
-from regiolens.i18n.messages import parameter
+from regiolens.i18n.messages import Bilingual, parameter
 from regiolens.metrics.strength import PRESETS
 from regiolens.regions.resolve import RegionSelection, resolve_region
+from regiolens.warehouse.panel import stored_codes
 from regiolens.web import accounts
 from regiolens.web.db import Taxonomy, User
 from regiolens.web.warehouse import WarehouseAccess
+from regiolens.web.words import check as check_lang
+from regiolens.web.words import t
 
 DEFAULT_THRESHOLD = "lq>=1.25"
 """The strength preset of the pages unless the URL names another (the CLI's default too)."""
@@ -157,11 +164,17 @@ def choose_taxonomy(db: Session, user: User, taxonomy_id: str | None) -> tuple[s
     return chosen, taxonomy_version(record), org_taxonomy(record)
 
 
+def _visible_taxonomies(db: Session, user: User) -> list[tuple[str, str, ClusterTaxonomy]]:
+    """``(id, name, taxonomy)`` of every taxonomy the user may pick: the built-in ones, then those visible to
+    the user."""
+    own = db.scalars(accounts.visible(db, user, Taxonomy).order_by(Taxonomy.name, Taxonomy.id))
+    builtin = [(name, builtin_taxonomy(name).label(), builtin_taxonomy(name)) for name in BUILTIN]
+    return builtin + [(f"{ORG_PREFIX}{r.id}", f"{r.name} ({r.organisation.name})", org_taxonomy(r)) for r in own]
+
+
 def taxonomy_options(db: Session, user: User) -> list[tuple[str, str]]:
     """``(id, name)`` of every taxonomy the user may pick: the built-in ones, then those visible to the user."""
-    own = db.scalars(accounts.visible(db, user, Taxonomy).order_by(Taxonomy.name, Taxonomy.id))
-    builtin = [(name, builtin_taxonomy(name).label()) for name in BUILTIN]
-    return builtin + [(f"{ORG_PREFIX}{r.id}", f"{r.name} ({r.organisation.name})") for r in own]
+    return [(taxonomy_id, name) for taxonomy_id, name, _ in _visible_taxonomies(db, user)]
 
 
 def _selection(ref: str, groups: Path | None) -> RegionSelection:
@@ -249,6 +262,120 @@ def get_opportunities(
     return access.cached(key, lambda wh: opportunities(wh, sel, year=year, base_year=base_year, weights=w, n=n))
 
 
+# ------------------------------------------------------------------------------------------ maps
+
+
+@dataclass(frozen=True)
+class MapCluster:
+    """A cluster a map shows: ``taxonomy`` (built-in id or ``org-<id>``) with its ``taxonomy_version`` (an edited
+    organisation's taxonomy gets a new one, so a cached map of the old definition is never shown) and ``cluster``,
+    the cluster's id. ``cluster_taxonomy`` is the taxonomy as :func:`choose_taxonomy` found it (not part of the key).
+    """
+
+    taxonomy: str
+    taxonomy_version: str
+    cluster: str
+    cluster_taxonomy: ClusterTaxonomy = field(compare=False, hash=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """``<taxonomy>:<cluster>``: the value of the map form's cluster field and the map's ``industry``."""
+        return f"{self.taxonomy}:{self.cluster}"
+
+
+class MapChoiceError(RegiolensError):
+    """A map the user chose that cannot be drawn (both an industry and a cluster; a cluster the data cannot
+    resolve): HTTP 422, with the page word ``word`` (:data:`regiolens.web.words.WORDS`) as message."""
+
+    status_code = 422
+
+    def __init__(self, word: str, **values: object) -> None:
+        self.word = word
+        self.values = values
+        super().__init__(t(word, "en", **{k: _pick(v, "en") for k, v in values.items()}))
+
+    def localised(self, lang: str) -> str:
+        chosen = check_lang(lang)
+        return t(self.word, chosen, **{k: _pick(v, chosen) for k, v in self.values.items()})
+
+
+def _pick(value: object, lang: str) -> object:
+    return value.pick(lang) if isinstance(value, Bilingual) else value
+
+
+def choose_map_cluster(
+    db: Session, user: User, industry: str | None, taxonomy: str | None, cluster: str | None
+) -> MapCluster | None:
+    """The cluster a map URL names (``taxonomy=<id>&cluster=<id>``, or ``cluster=<taxonomy>:<cluster>`` as the
+    page's form sends it; the taxonomy defaults as in a profile), ``None`` when it names none (an industry map).
+
+    Mutually exclusive with ``industry`` (:class:`MapChoiceError`); a taxonomy the user may not see, or a cluster
+    it does not have, is unknown (404), whoever owns it.
+    """
+    industry, taxonomy, cluster = ((v or "").strip() for v in (industry, taxonomy, cluster))
+    if not cluster and not taxonomy:
+        return None
+    if industry:
+        raise MapChoiceError("map_industry_or_cluster")
+    if not cluster:
+        raise MapChoiceError("map_name_a_cluster")
+    if not taxonomy and ":" in cluster:
+        taxonomy, cluster = cluster.split(":", 1)
+    taxonomy_id, version, chosen = choose_taxonomy(db, user, taxonomy)
+    chosen.cluster(cluster)  # UnknownClusterError (404) when the taxonomy has no such cluster
+    return MapCluster(taxonomy_id, version, cluster, chosen)
+
+
+def map_cluster_options(
+    access: WarehouseAccess, db: Session, user: User
+) -> list[tuple[str, list[tuple[str, str, str, bool]]]]:
+    """The clusters a map can show, per taxonomy the user may pick: ``(taxonomy name, [(key, de, en, resolvable)])``,
+    ``key`` being ``<taxonomy>:<cluster>`` (:attr:`MapCluster.key`), ``resolvable`` whether the Kreis data can
+    show it (all are, without data)."""
+    options = []
+    for taxonomy_id, name, tax in _visible_taxonomies(db, user):
+        if access.exists():
+            key = ("map-resolvable", taxonomy_id, tax.version)
+            found = access.cached(key, partial(_resolutions, tax=tax, level="de:kreis"))
+            resolvable = {c for c, r in found.items() if r.status != "not_resolvable"}
+        else:
+            resolvable = set(tax.cluster_ids)
+        clusters = [(f"{taxonomy_id}:{c.id}", c.label("de"), c.label("en"), c.id in resolvable) for c in tax.clusters]
+        options.append((name, clusters))
+    return options
+
+
+def _resolutions(
+    wh: Any, tax: ClusterTaxonomy, level: str, clusters: list[str] | None = None
+) -> dict[str, ClusterResolution]:
+    """How the clusters of ``tax`` resolve on the employment data at ``level`` (as the map resolves them)."""
+    codes = stored_codes(wh.ibis, measure="employment", classification=WZ2008_SECTION_GROUPS, region_level=level)
+    return resolve(tax, WZ2008_SECTION_GROUPS, codes, clusters=clusters)
+
+
+def _map(
+    access: WarehouseAccess,
+    key: tuple[Any, ...],
+    year: int | None,
+    level: str,
+    build: Callable[[Any, int], LQMap],
+) -> LQMap | None:
+    """``build(warehouse, year)`` for the year asked (else the latest), kept in the cache under ``key``; ``None``
+    when the warehouse holds no boundaries at ``level``."""
+    _require(access)
+    check_years(access, year, None, level)
+
+    def compute(wh: Any) -> LQMap | None:
+        if not wh.geometries(level).size:
+            return None
+        the_year = year or max(available_years(wh, "employment", WZ2008_SECTION_GROUPS, level), default=None)
+        if the_year is None:
+            raise RegiolensError("no employment data at Kreis level; import data first")
+        return build(wh, the_year)
+
+    return access.cached(key, compute)
+
+
 def get_map(
     access: WarehouseAccess,
     industry: str,
@@ -258,19 +385,36 @@ def get_map(
     reference: RegionSelection = GERMANY,
 ) -> LQMap | None:
     """The LQ map of ``industry`` (``None`` when the warehouse holds no boundaries at ``level``)."""
-    _require(access)
     check_industry(industry)
-    check_years(access, year, None, level)
+    key = ("map", industry, year, tuple(highlight), level, reference)
+    return _map(access, key, year, level, lambda wh, y: lq_map(wh, industry, y, level, list(highlight), reference))
 
-    def compute(wh: Any) -> LQMap | None:
-        if not wh.geometries(level).size:
-            return None
-        the_year = year or max(available_years(wh, "employment", WZ2008_SECTION_GROUPS, level), default=None)
-        if the_year is None:
-            raise RegiolensError("no employment data at Kreis level; import data first")
-        return lq_map(wh, industry, the_year, level, list(highlight), reference)
 
-    return access.cached(("map", industry, year, tuple(highlight), level, reference), compute)
+def get_cluster_map(
+    access: WarehouseAccess,
+    chosen: MapCluster,
+    year: int | None,
+    highlight: Sequence[str] = (),
+    level: str = "de:kreis",
+    reference: RegionSelection = GERMANY,
+) -> LQMap | None:
+    """The LQ map of a cluster (:func:`regiolens.analysis.maps.cluster_lq_map`; ``None`` without boundaries at
+    ``level``); a cluster the data cannot resolve is a :class:`MapChoiceError` saying why, in both languages."""
+    tax, cluster = chosen.cluster_taxonomy, chosen.cluster
+
+    def build(wh: Any, the_year: int) -> LQMap:
+        found = _resolutions(wh, tax, level, [cluster])[cluster]
+        if found.status == "not_resolvable":
+            name = tax.cluster(cluster)
+            raise MapChoiceError(
+                "map_cluster_not_resolvable",
+                cluster=Bilingual(name.label("de"), name.label("en")),
+                reason=Bilingual(found.message_de, found.message),
+            )
+        return cluster_lq_map(wh, tax, cluster, the_year, level, list(highlight), reference)
+
+    key = ("cluster-map", chosen.taxonomy, chosen.taxonomy_version, cluster, year, tuple(highlight), level, reference)
+    return _map(access, key, year, level, build)
 
 
 def level_of(ref: str, groups: Path | None = None) -> str:

@@ -413,6 +413,32 @@ WORDS: dict[str, dict[str, str]] = {
         "over-represented); grey: no value (missing or suppressed).",
     },
     "lq_classes": {"de": "LQ-Klassen", "en": "LQ classes"},
+    "map_cluster_title": {"de": "Wo ist der Cluster stark?", "en": "Where is the cluster strong?"},
+    "map_by_industry": {"de": "Karte einer Branche", "en": "Map of an industry"},
+    "map_by_cluster": {"de": "Karte eines Clusters", "en": "Map of a cluster"},
+    "map_cluster_label": {"de": "Cluster", "en": "Cluster"},
+    "map_not_resolvable": {"de": "auf diesen Daten nicht darstellbar", "en": "cannot be shown on these data"},
+    "read_cluster_map": {
+        "de": "Farben: Standortquotient des Clusters (Summe seiner Wirtschaftszweige) in jedem Kreis, divergierend "
+        "um 1 (blau unter-, rot überdurchschnittlich vertreten); grau: kein Wert (fehlend oder geheim).",
+        "en": "Colours: location quotient of the cluster (the sum of its industries) in each Kreis, diverging "
+        "around 1 (blue under-, red over-represented); grey: no value (missing or suppressed).",
+    },
+    "map_industry_or_cluster": {
+        "de": "Eine Karte zeigt eine Branche oder einen Cluster, nicht beides: bitte entweder „industry“ oder "
+        "„taxonomy“ und „cluster“ angeben.",
+        "en": "A map shows an industry or a cluster, not both: give either industry or taxonomy and cluster.",
+    },
+    "map_name_a_cluster": {
+        "de": "Bitte einen Cluster der Taxonomie angeben (cluster=…).",
+        "en": "Name a cluster of the taxonomy (cluster=…).",
+    },
+    "map_cluster_not_resolvable": {
+        "de": "Der Cluster „{cluster}“ lässt sich auf diesen Daten nicht als Karte zeigen – {reason}. Wählen Sie "
+        "eine Branche oder einen anderen Cluster, oder importieren Sie feinere Daten (z. B. WZ-Klassen).",
+        "en": "The cluster “{cluster}” cannot be mapped on these data — {reason}. Choose an industry or another "
+        "cluster, or import finer data (e.g. WZ classes).",
+    },
     "lq_one": {"de": "Anteil wie im Referenzgebiet", "en": "same share as in the reference area"},
     # accounts and organisations
     "account": {"de": "Konto", "en": "Account"},
