@@ -249,6 +249,18 @@ def test_download_the_csv_behind_a_chart_and_the_pdf_report(page: Page, live: Li
     assert "Emscher-Lippe" in words
 
 
+def test_a_refused_choice_is_shown_when_htmx_sends_it(page: Page, live: Live) -> None:
+    """A 422 answer to an HTMX request replaces the page's main part like any answer (htmx 2 would drop it): the
+    map of a cluster the data cannot resolve says why instead of leaving the old map."""
+    log_in(page, VIEWER, "/map")
+    expect(page.locator("#map-form")).to_be_visible()
+    page.evaluate(
+        "htmx.ajax('GET', '/map?taxonomy=hannoverimpuls&cluster=automotive',"
+        " {target: '#main', select: '#main', swap: 'outerHTML'})"
+    )
+    expect(page.locator("#map-unusable")).to_contain_text("Automobilwirtschaft")
+
+
 def test_an_editor_uploads_a_broken_file_and_sees_file_line_and_field(
     page: Page, live: Live, genesis_files: list[Path]
 ) -> None:
