@@ -24,7 +24,7 @@ from regiolens.concept.models import Concept, ConceptStatus
 from regiolens.warehouse.store import Warehouse
 from regiolens.web.db import AuditEntry, session_factory
 from tests.web.app_support import EDITOR, World, build_app, client_for, csrf_token
-from tests.web.test_app_concept import GLADBECK_EDITOR, add_concept_world
+from tests.web.test_app_concept import GLADBECK_EDITOR, _post, add_concept_world
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, genesis_files: list[Path]) -
     built = build_app(tmp, warehouse)
     add_concept_world(built)
     return built
-
-
-def _post(client: TestClient, path: str, data: dict[str, Any]) -> Any:
-    return client.post(path, data={"csrf_token": csrf_token(client, "/concepts"), **data}, follow_redirects=False)
 
 
 def _upload(client: TestClient, path: Path) -> Any:
