@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import xlsxwriter
 from markupsafe import Markup
 
 from regiolens.network.assessment import AssessmentResult
@@ -24,7 +23,7 @@ from regiolens.reports import text
 from regiolens.reports.document import write_document
 from regiolens.reports.html import Cell, Table, css_string, stylesheet
 from regiolens.reports.text import MISSING, Lang, check_lang, num, pct
-from regiolens.reports.xlsx import Column, Sheet, _styles, _write_sheet
+from regiolens.reports.xlsx import Column, Sheet, write_workbook
 
 TEMPLATE = "assessment.html.j2"
 
@@ -418,17 +417,8 @@ def _sheets(result: AssessmentResult, lang: Lang) -> list[Sheet]:
 def write_assessment_xlsx(result: AssessmentResult, out: Path, lang: str = "de") -> Path:
     """The workbook of the assessment: components, structure, clusters, side by side, checklist, method, sources."""
     lg = check_lang(lang)
-    book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False})
-    try:
-        styles = _styles(book)
-        book.set_properties(
-            {"title": f"{word('kicker', lg)}: {result.initiative_name} → {result.target.name}", "author": "regiolens"}
-        )
-        for sheet in _sheets(result, lg):
-            _write_sheet(book, sheet, styles)
-    finally:
-        book.close()
-    return out
+    title = f"{word('kicker', lg)}: {result.initiative_name} → {result.target.name}"
+    return write_workbook(out, _sheets(result, lg), {"title": title})
 
 
 def write_assessment_report(result: AssessmentResult, out: Path, lang: str = "de") -> Path:

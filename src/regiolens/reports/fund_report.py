@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import xlsxwriter
 from markupsafe import Markup
 
 from regiolens.fund.classes import Leverage
@@ -31,7 +30,7 @@ from regiolens.reports.fund_tables import assumption_rows, impact_table, investo
 from regiolens.reports.html import css_string, stylesheet
 from regiolens.reports.render import to_svg
 from regiolens.reports.text import Lang, check_lang
-from regiolens.reports.xlsx import Column, Sheet, _styles, _write_sheet
+from regiolens.reports.xlsx import Column, Sheet, write_workbook
 
 TEMPLATE = "fund.html.j2"
 EURO_COLUMNS = ("contributions", "distributions", "nav", "net_cash_flow")
@@ -278,15 +277,7 @@ def _sheets(result: Projection, lang: Lang) -> list[Sheet]:
 def write_fund_xlsx(result: Projection, out: Path, lang: str = "de") -> Path:
     """The workbook: terms and leverage, investors, J-curve, outcomes, Takahashi–Alexander, impact, assumptions."""
     lg = check_lang(lang)
-    book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False})
-    try:
-        styles = _styles(book)
-        book.set_properties({"title": f"{word('kicker', lg)}: {result.plan.name}", "author": "regiolens"})
-        for sheet in _sheets(result, lg):
-            _write_sheet(book, sheet, styles)
-    finally:
-        book.close()
-    return out
+    return write_workbook(out, _sheets(result, lg), {"title": f"{word('kicker', lg)}: {result.plan.name}"})
 
 
 def write_fund_report(result: Projection, out: Path, lang: str = "de") -> Path:

@@ -663,18 +663,22 @@ def write_xlsx(
     lg = check_lang(lang)
     sheets = build_sheets(result, lg, lq_map, created, peers=peers, opportunities=opportunities)
     profiles = result.profiles if isinstance(result, Comparison) else [result]
+    kicker = text.phrase("comparison_report" if isinstance(result, Comparison) else "report", lg)
+    properties = {
+        "title": f"{kicker}: {' · '.join(p.region.name for p in profiles)}",
+        "subject": f"{profiles[0].reference.name} · {text.years(profiles[0])}",
+        "comments": f"{text.phrase('vintage_is', lg)}: {text.vintages(profiles[0].sources, lg)}",
+    }
+    return write_workbook(out, sheets, properties)
+
+
+def write_workbook(out: Path, sheets: Sequence[Sheet], properties: dict[str, str]) -> Path:
+    """Write ``sheets`` as one workbook to ``out`` in the house style, with the document ``properties`` (title,
+    subject, comments; the author is regiolens); text cells stay text (no numbers or formulas made of them)."""
     book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False})
     try:
         styles = _styles(book)
-        kicker = text.phrase("comparison_report" if isinstance(result, Comparison) else "report", lg)
-        book.set_properties(
-            {
-                "title": f"{kicker}: {' · '.join(p.region.name for p in profiles)}",
-                "subject": f"{profiles[0].reference.name} · {text.years(profiles[0])}",
-                "author": "regiolens",
-                "comments": f"{text.phrase('vintage_is', lg)}: {text.vintages(profiles[0].sources, lg)}",
-            }
-        )
+        book.set_properties({**properties, "author": "regiolens"})
         for sheet in sheets:
             _write_sheet(book, sheet, styles)
     finally:
@@ -682,4 +686,4 @@ def write_xlsx(
     return out
 
 
-__all__: list[str] = ["SHEETS", "Column", "Sheet", "build_sheets", "write_xlsx"]
+__all__: list[str] = ["SHEETS", "Column", "Sheet", "build_sheets", "write_workbook", "write_xlsx"]
